@@ -1,0 +1,38 @@
+namespace Cidaas.AspNetCore.Authentication.Testing;
+
+/// <summary>
+/// An OAuth 2.0 client (a cidaas "app") registered with the emulator.
+/// </summary>
+public sealed class CidaasEmulatorClient
+{
+    /// <summary>The client id (<c>client_id</c>).</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>
+    /// The client secret. Empty means a public client that authenticates with <c>client_id</c> alone.
+    /// </summary>
+    public string ClientSecret { get; set; } = "";
+
+    /// <summary>The display name shown on the login page.</summary>
+    public string ClientName { get; set; } = "";
+
+    /// <summary>The redirect URIs the client may use; compared exactly (ordinal).</summary>
+    public IList<string> RedirectUris { get; init; } = new List<string>();
+
+    /// <summary>The URIs the end-session endpoint may send the browser back to.</summary>
+    public IList<string> PostLogoutRedirectUris { get; init; } = new List<string>();
+
+    /// <summary>
+    /// When <see langword="true"/>, any absolute redirect URI (without a fragment) is accepted. For tests only.
+    /// </summary>
+    public bool AllowAnyRedirectUri { get; set; }
+
+    /// <summary>
+    /// When <see langword="true"/>, any absolute redirect URI whose host is a loopback host
+    /// (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>) is accepted, on any port (RFC 8252 §7.3 style).
+    /// </summary>
+    public bool AllowLoopbackRedirectUris { get; set; }
+
+    /// <summary>The scopes the client may ask for; empty means any scope.</summary>
+    public IList<string> AllowedScopes { get; init; } = new List<string>();
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Cidaas.AspNetCore.Authentication.Testing;
+
+/// <summary>
+/// Configures a <see cref="CidaasEmulator"/>: its clients, users, token lifetimes and protocol switches.
+/// </summary>
+public sealed class CidaasEmulatorOptions
+{
+    /// <summary>The demo client id used by <see cref="CreateDefault"/>.</summary>
+    public const string DemoClientId = "demo-client";
+
+    /// <summary>The demo client secret used by <see cref="CreateDefault"/>.</summary>
+    public const string DemoClientSecret = "demo-secret";
+
+    /// <summary>
+    /// The authority and issuer of the in-process emulator (<see cref="CidaasEmulator.Create(CidaasEmulatorOptions)"/>).
+    /// <see cref="CidaasEmulator.StartAsync(CidaasEmulatorOptions, int, CancellationToken)"/> ignores it and uses
+    /// the address it is bound to.
+    /// </summary>
+    public string Issuer { get; set; } = "https://cidaas.test";
+
+    /// <summary>The registered clients.</summary>
+    public IList<CidaasEmulatorClient> Clients { get; init; } = new List<CidaasEmulatorClient>();
+
+    /// <summary>The users who can sign in.</summary>
+    public IList<CidaasEmulatorUser> Users { get; init; } = new List<CidaasEmulatorUser>();
+
+    /// <summary>How long an authorization code can be redeemed.</summary>
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an access token is valid.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long an id_token is valid.</summary>
+    public TimeSpan IdTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The clock for codes and tokens.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// <see langword="false"/>: the authorization endpoint signs a user in without showing a page
+    /// (see <see cref="AutoSignInUsername"/>). <see langword="true"/>: it shows a login page and keeps an SSO session.
+    /// </summary>
+    public bool ShowLoginPage { get; set; }
+
+    /// <summary>
+    /// The username (or sub) that automatic sign-in picks. A <c>login_hint</c> that matches a user's
+    /// username or sub wins over it; with neither, the first user is signed in.
+    /// </summary>
+    public string? AutoSignInUsername { get; set; }
+
+    /// <summary>
+    /// <see langword="false"/>: the JWKS holds a single key without <c>kid</c>, and tokens carry no <c>kid</c>.
+    /// </summary>
+    public bool PublishKeyIdInJwks { get; set; } = true;
+
+    /// <summary>Whether discovery advertises <c>authorization_response_iss_parameter_supported</c> (RFC 9207).</summary>
+    public bool AdvertiseAuthorizationResponseIss { get; set; } = true;
+
+    /// <summary>Whether the authorization response carries <c>iss</c> (RFC 9207).</summary>
+    public bool SendIssInAuthorizationResponse { get; set; } = true;
+
+    /// <summary>
+    /// Creates options with the demo client (<see cref="DemoClientId"/> / <see cref="DemoClientSecret"/>, any
+    /// loopback redirect URI allowed) and two demo users: <c>alice</c> / <c>alice-password</c> and
+    /// <c>bob</c> / <c>bob-password</c>.
+    /// </summary>
+    /// <returns>New options.</returns>
+    public static CidaasEmulatorOptions CreateDefault()
+    {
+        var options = new CidaasEmulatorOptions();
+        options.Clients.Add(new CidaasEmulatorClient
+        {
+            ClientId = DemoClientId,
+            ClientSecret = DemoClientSecret,
+            ClientName = "Demo App",
+            AllowLoopbackRedirectUris = true,
+        });
+        options.Users.Add(new CidaasEmulatorUser
+        {
+            Sub = "7f3c2a9e-1b4d-4e8f-9a6b-0c5d2e1f3a4b",
+            Username = "alice",
+            Password = "alice-password",
+            Email = "alice@example.com",
+            EmailVerified = true,
+            GivenName = "Alice",
+            FamilyName = "Anderson",
+            Name = "Alice Anderson",
+            MobileNumber = "+4915112345678",
+            Roles = { "admin", "user" },
+            Groups = { new CidaasEmulatorGroup("engineering", "lead", "member") },
+            CustomFields = { ["department"] = "Engineering" },
+        });
+        options.Users.Add(new CidaasEmulatorUser
+        {
+            Sub = "2d8e4b6a-5c1f-4a3e-8b7d-9f0a1c2e3d4f",
+            Username = "bob",
+            Password = "bob-password",
+            Email = "bob@example.com",
+            EmailVerified = true,
+            GivenName = "Bob",
+            FamilyName = "Brown",
+            Name = "Bob Brown",
+            MobileNumber = "+4915187654321",
+            Roles = { "user" },
+            Groups = { new CidaasEmulatorGroup("sales", "member") },
+            CustomFields = { ["department"] = "Sales" },
+        });
+        return options;
+    }
+
+    /// <summary>
+    /// Creates options bound from a configuration section with the shape of this class, e.g.
+    /// <c>{ "Issuer": "...", "ShowLoginPage": true, "Clients": [ { "ClientId": "...", "RedirectUris": [ ... ] } ],
+    /// "Users": [ { "Username": "...", "Password": "...", "Roles": [ ... ], "Groups": [ { "GroupId": "...", "Roles": [ ... ] } ] } ] }</c>.
+    /// </summary>
+    /// <param name="section">The configuration section.</param>
+    /// <returns>New options.</returns>
+    public static CidaasEmulatorOptions FromConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var options = new CidaasEmulatorOptions();
+        section.Bind(options);
+        return options;
+    }
+}

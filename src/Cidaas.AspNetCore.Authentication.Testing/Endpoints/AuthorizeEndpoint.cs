@@ -1,0 +1,181 @@
+using Cidaas.AspNetCore.Authentication.Testing.Internal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Cidaas.AspNetCore.Authentication.Testing.Endpoints;
+
+/// <summary>
+/// <c>/authz-srv/authz</c>: validates the authorization request, then signs the user in (automatically,
+/// through the SSO session, or through the login page) and redirects back with a code.
+/// </summary>
+internal static class AuthorizeEndpoint
+{
+    public const string Path = "/authz-srv/authz";
+
+    private static readonly string[] KnownPrompts = ["none", "login", "consent", "select_account"];
+
+    public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
+    {
+        Dictionary<string, StringValues> parameters;
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            parameters = context.Request.Query.ToDictionary(StringComparer.Ordinal);
+        }
+        else if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            parameters = form.ToDictionary(StringComparer.Ordinal);
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, POST";
+            return;
+        }
+
+        // Until client and redirect_uri are verified, errors go to a page: never redirect to an unverified URI.
+        var clientId = Single(parameters, "client_id");
+        if (clientId is null)
+        {
+            await Responses.WriteErrorPageAsync(context, "The authorization request has no (or more than one) client_id.");
+            return;
+        }
+
+        var client = emulator.FindClient(clientId);
+        if (client is null)
+        {
+            await Responses.WriteErrorPageAsync(context, "The client_id is not registered with cidaas.");
+            return;
+        }
+
+        var redirectUri = Single(parameters, "redirect_uri");
+        if (redirectUri is null)
+        {
+            await Responses.WriteErrorPageAsync(context, "The authorization request has no (or more than one) redirect_uri.");
+            return;
+        }
+
+        if (!RedirectUris.IsAllowed(client, redirectUri))
+        {
+            await Responses.WriteErrorPageAsync(context, "The redirect_uri is not registered for this client.");
+            return;
+        }
+
+        var request = new AuthorizationRequest { Client = client, RedirectUri = redirectUri, State = Single(parameters, "state") };
+        var error = Validate(parameters, request);
+        if (error is not null)
+        {
+            await AuthorizationResponder.SendErrorAsync(context, emulator, request, error.Value.Error, error.Value.Description);
+            return;
+        }
+
+        await SignInAsync(context, emulator, request);
+    }
+
+    private static (string Error, string Description)? Validate(Dictionary<string, StringValues> parameters, AuthorizationRequest request)
+    {
+        var repeated = parameters.FirstOrDefault(pair => pair.Value.Count > 1).Key;
+        if (repeated is not null)
+        {
+            return ("invalid_request", $"The parameter '{repeated}' is repeated.");
+        }
+
+        var responseType = Single(parameters, "response_type");
+        if (responseType is null)
+        {
+            return ("invalid_request", "The response_type parameter is missing.");
+        }
+
+        if (responseType != "code")
+        {
+            return ("unsupported_response_type", "Only response_type=code is supported.");
+        }
+
+        var responseMode = Single(parameters, "response_mode");
+        if (responseMode is not null and not "query")
+        {
+            return ("invalid_request", "Only response_mode=query is supported.");
+        }
+
+        request.Scopes = (Single(parameters, "scope") ?? "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var allowed = request.Client.AllowedScopes;
+        var forbidden = request.Scopes.FirstOrDefault(scope => allowed.Count > 0 && !allowed.Contains(scope, StringComparer.Ordinal));
+        if (forbidden is not null)
+        {
+            return ("invalid_scope", $"The client may not request the scope '{forbidden}'.");
+        }
+
+        request.CodeChallenge = Single(parameters, "code_challenge");
+        var method = Single(parameters, "code_challenge_method");
+        if (request.CodeChallenge is null)
+        {
+            if (method is not null)
+            {
+                return ("invalid_request", "code_challenge_method was sent without code_challenge.");
+            }
+        }
+        else
+        {
+            // RFC 7636 §4.3: plain is the default method.
+            method ??= Pkce.Plain;
+            if (method is not Pkce.S256 and not Pkce.Plain)
+            {
+                return ("invalid_request", "The code_challenge_method is not supported; use S256.");
+            }
+
+            if (!Pkce.IsValidSyntax(request.CodeChallenge))
+            {
+                return ("invalid_request", "The code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~].");
+            }
+
+            request.CodeChallengeMethod = method;
+        }
+
+        request.Prompt = (Single(parameters, "prompt") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (request.Prompt.Any(prompt => !KnownPrompts.Contains(prompt)))
+        {
+            return ("invalid_request", "The prompt parameter has an unknown value.");
+        }
+
+        if (request.Prompt.Contains("none") && request.Prompt.Count > 1)
+        {
+            return ("invalid_request", "prompt=none cannot be combined with other prompt values.");
+        }
+
+        request.Nonce = Single(parameters, "nonce");
+        request.LoginHint = Single(parameters, "login_hint");
+        return null;
+    }
+
+    private static Task SignInAsync(HttpContext context, CidaasEmulator emulator, AuthorizationRequest request)
+    {
+        var now = emulator.Options.TimeProvider.GetUtcNow();
+        if (!emulator.Options.ShowLoginPage)
+        {
+            var user = emulator.FindAutoSignInUser(request.LoginHint);
+            return user is null
+                ? AuthorizationResponder.SendErrorAsync(context, emulator, request, "login_required", "The emulator has no user to sign in.")
+                : AuthorizationResponder.IssueCodeAsync(context, emulator, request, user, RandomTokens.CreateId(), now);
+        }
+
+        var session = emulator.Sessions.Find(context);
+        if (session is not null && !request.Prompt.Contains("login"))
+        {
+            return AuthorizationResponder.IssueCodeAsync(context, emulator, request, session.User, session.SessionId, session.AuthTime);
+        }
+
+        if (request.Prompt.Contains("none"))
+        {
+            return AuthorizationResponder.SendErrorAsync(context, emulator, request, "login_required", "The user is not signed in.");
+        }
+
+        var pending = emulator.Sessions.AddPendingLogin(request, now);
+        return LoginPage.WriteAsync(context, pending, request.LoginHint, error: null);
+    }
+
+    private static string? Single(Dictionary<string, StringValues> parameters, string name) =>
+        parameters.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
+
+/// <summary>
+/// Client authentication at the token, introspection and revocation endpoints:
+/// <c>client_secret_post</c> or <c>client_secret_basic</c> (RFC 6749 §2.3.1), never both.
+/// </summary>
+internal static class ClientAuthenticator
+{
+    public readonly record struct Result(CidaasEmulatorClient? Client, string? Error)
+    {
+        public static Result Fail(string error) => new(null, error);
+    }
+
+    public static Result Authenticate(HttpContext context, IFormCollection form, CidaasEmulatorOptions options)
+    {
+        var formClientId = Single(form, "client_id");
+        var formSecret = Single(form, "client_secret");
+        string? clientId;
+        string? secret;
+
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            if (!AuthenticationHeaderValue.TryParse(authorization, out var header)
+                || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
+            {
+                return Result.Fail("Unsupported Authorization scheme; use Basic or client_secret_post.");
+            }
+
+            if (formSecret is not null)
+            {
+                return Result.Fail("The client used more than one authentication method (Basic and client_secret in the body).");
+            }
+
+            if (!TryDecodeBasic(header.Parameter, out clientId, out secret))
+            {
+                return Result.Fail("The Basic credentials could not be decoded.");
+            }
+
+            if (formClientId is not null && formClientId != clientId)
+            {
+                return Result.Fail("The client_id in the body does not match the Basic credentials.");
+            }
+        }
+        else
+        {
+            clientId = formClientId;
+            secret = formSecret;
+        }
+
+        if (string.IsNullOrEmpty(clientId))
+        {
+            return Result.Fail("Client authentication is required.");
+        }
+
+        var client = options.Clients.FirstOrDefault(c => c.ClientId == clientId);
+        if (client is null)
+        {
+            return Result.Fail("Unknown client.");
+        }
+
+        if (string.IsNullOrEmpty(client.ClientSecret))
+        {
+            // A public client: nothing to check, but it must not pretend to have a secret.
+            return string.IsNullOrEmpty(secret) ? new Result(client, null) : Result.Fail("The client has no secret.");
+        }
+
+        if (secret is null)
+        {
+            return Result.Fail("Client authentication is required.");
+        }
+
+        return SecretsEqual(secret, client.ClientSecret) ? new Result(client, null) : Result.Fail("Client authentication failed.");
+    }
+
+    /// <summary>A form value sent once, or <see langword="null"/> when absent or empty. Repeated values count as absent for this purpose.</summary>
+    public static string? Single(IFormCollection form, string name)
+    {
+        var values = form[name];
+        return values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+    }
+
+    private static bool TryDecodeBasic(string? parameter, out string? clientId, out string? secret)
+    {
+        clientId = null;
+        secret = null;
+        if (string.IsNullOrEmpty(parameter))
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        // RFC 6749 §2.3.1: both parts are application/x-www-form-urlencoded before Base64.
+        clientId = WebUtility.UrlDecode(decoded[..colon]);
+        secret = WebUtility.UrlDecode(decoded[(colon + 1)..]);
+        return true;
+    }
+
+    private static bool SecretsEqual(string presented, string expected) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+}

@@ -1,0 +1,81 @@
+using Cidaas.AspNetCore.Authentication.Testing.Endpoints;
+using Microsoft.AspNetCore.Http;
+
+namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
+
+/// <summary>The emulator's single piece of middleware: record the request, apply a queued fault, dispatch by path.</summary>
+internal static class EmulatorPipeline
+{
+    private static readonly Dictionary<string, Func<HttpContext, CidaasEmulator, Task>> Routes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [DiscoveryEndpoint.Path] = DiscoveryEndpoint.HandleAsync,
+        [JwksEndpoint.Path] = JwksEndpoint.HandleAsync,
+        [AuthorizeEndpoint.Path] = AuthorizeEndpoint.HandleAsync,
+        [LoginEndpoint.Path] = LoginEndpoint.HandleAsync,
+        [TokenEndpoint.Path] = TokenEndpoint.HandleAsync,
+        [UserInfoEndpoint.Path] = UserInfoEndpoint.HandleAsync,
+        [EndSessionEndpoint.Path] = EndSessionEndpoint.HandleAsync,
+        [IntrospectionEndpoint.Path] = IntrospectionEndpoint.HandleAsync,
+        [RevocationEndpoint.Path] = RevocationEndpoint.HandleAsync,
+    };
+
+    public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        emulator.Record(await RecordAsync(context, path));
+
+        try
+        {
+            if (emulator.Faults.TryDequeue(path, out var fault) && !await fault!.ApplyAsync(context))
+            {
+                return;
+            }
+
+            if (!Routes.TryGetValue(path, out var handler))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await handler(context, emulator);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (or a fault dropped the connection); nobody is left to answer.
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            // An emulator bug must look like a broken server (500), not like an exception thrown into the test's HttpClient.
+            await Responses.WriteErrorAsync(context, "server_error", "The cidaas emulator failed: " + exception.GetType().Name, StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    private static async Task<CidaasEmulatorRequest> RecordAsync(HttpContext context, string path)
+    {
+        var request = context.Request;
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                // ReadFormAsync caches the form, so the endpoint reads the same values again.
+                foreach (var (name, values) in await request.ReadFormAsync(context.RequestAborted))
+                {
+                    form[name] = values.ToString();
+                }
+            }
+            catch (Exception exception) when (exception is InvalidDataException or IOException or OperationCanceledException)
+            {
+                // A broken body is recorded as an empty form; the endpoint reports the problem.
+            }
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
+        return new CidaasEmulatorRequest(request.Method, path, request.QueryString.Value ?? "", form, headers);
+    }
+}

@@ -1,0 +1,49 @@
+using Cidaas.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Adds the cidaas handler to the authentication pipeline.
+/// </summary>
+public static class CidaasAuthenticationExtensions
+{
+    /// <summary>
+    /// Adds cidaas under the <see cref="CidaasDefaults.AuthenticationScheme"/> scheme, configured from the
+    /// <c>Authentication:Schemes:Cidaas</c> configuration section.
+    /// </summary>
+    public static AuthenticationBuilder AddCidaas(this AuthenticationBuilder builder)
+        => builder.AddCidaas(CidaasDefaults.AuthenticationScheme, _ => { });
+
+    /// <summary>Adds cidaas under the <see cref="CidaasDefaults.AuthenticationScheme"/> scheme.</summary>
+    public static AuthenticationBuilder AddCidaas(this AuthenticationBuilder builder, Action<CidaasOptions> configureOptions)
+        => builder.AddCidaas(CidaasDefaults.AuthenticationScheme, configureOptions);
+
+    /// <summary>Adds cidaas under the given scheme.</summary>
+    public static AuthenticationBuilder AddCidaas(this AuthenticationBuilder builder, string authenticationScheme, Action<CidaasOptions> configureOptions)
+        => builder.AddCidaas(authenticationScheme, CidaasDefaults.DisplayName, configureOptions);
+
+    /// <summary>
+    /// Adds cidaas under the given scheme and display name. The scheme's section of <c>Authentication:Schemes</c>
+    /// is applied first, then <paramref name="configureOptions"/>.
+    /// </summary>
+    public static AuthenticationBuilder AddCidaas(this AuthenticationBuilder builder, string authenticationScheme, string? displayName, Action<CidaasOptions> configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(authenticationScheme);
+        ArgumentNullException.ThrowIfNull(configureOptions);
+
+        builder.Services.AddHttpClient(CidaasDefaults.BackchannelHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Long-lived back-channel clients still notice DNS changes of the cidaas tenant.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AllowAutoRedirect = false,
+            });
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
+        return builder.AddRemoteScheme<CidaasOptions, CidaasHandler>(authenticationScheme, displayName, configureOptions);
+    }
+}

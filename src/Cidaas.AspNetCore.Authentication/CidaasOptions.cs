@@ -1,0 +1,283 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Cidaas.AspNetCore.Authentication.Claims;
+using Cidaas.AspNetCore.Authentication.Protocol;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OAuth.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Cidaas.AspNetCore.Authentication;
+
+/// <summary>
+/// Options of the cidaas authentication handler.
+/// </summary>
+public class CidaasOptions : RemoteAuthenticationOptions
+{
+    /// <summary>
+    /// Creates the options with secure defaults: PKCE on, <c>openid profile email</c>, <c>client_secret_post</c>,
+    /// HTTPS metadata required, userinfo claims on and the cidaas claim mapping.
+    /// </summary>
+    public CidaasOptions()
+    {
+        CallbackPath = CidaasDefaults.CallbackPath;
+        SignedOutCallbackPath = CidaasDefaults.SignedOutCallbackPath;
+        Events = new CidaasEvents();
+
+        Scope.Add("openid");
+        Scope.Add("profile");
+        Scope.Add("email");
+
+        // The authorization response comes back as a top-level GET navigation (query response mode),
+        // which SameSite=Lax cookies survive; Lax also keeps plain http://localhost development working.
+        CorrelationCookie.SameSite = SameSiteMode.Lax;
+        CorrelationCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+
+        ClaimActions.MapJsonKey(ClaimTypes.NameIdentifier, "sub");
+        ClaimActions.MapJsonKey(CidaasClaimTypes.Subject, "sub");
+        ClaimActions.MapJsonKey(ClaimTypes.Name, "name");
+        ClaimActions.MapJsonKey(ClaimTypes.GivenName, "given_name");
+        ClaimActions.MapJsonKey(ClaimTypes.Surname, "family_name");
+        ClaimActions.MapJsonKey(ClaimTypes.Email, "email");
+        ClaimActions.MapCustomJson(CidaasClaimTypes.EmailVerified, ClaimValueTypes.Boolean, user => user.TryGetProperty("email_verified", out var verified) && verified.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? (verified.ValueKind == JsonValueKind.True ? "true" : "false")
+            : null);
+        ClaimActions.MapJsonKey(ClaimTypes.MobilePhone, "mobile_number");
+        ClaimActions.MapJsonKey(ClaimTypes.Role, "roles");
+        ClaimActions.Add(new CidaasGroupsClaimAction());
+        ClaimActions.Add(new CidaasCustomFieldsClaimAction());
+    }
+
+    /// <summary>
+    /// The base address of the cidaas tenant, for example <c>https://your-tenant.cidaas.eu</c>. Required.
+    /// Every endpoint that is not set explicitly is derived from it.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The client id of the cidaas application. Required.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret of the cidaas application. Required; it is only ever sent to the token endpoint.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The scopes to request. Default: <c>openid profile email</c>.</summary>
+    public ICollection<string> Scope { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Whether to use PKCE with <c>S256</c> (RFC 7636). Default <see langword="true"/>, as RFC 9700 asks of every client.</summary>
+    public bool UsePkce { get; set; } = true;
+
+    /// <summary>How the client authenticates at the token endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>.</summary>
+    public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretPost;
+
+    /// <summary>
+    /// Whether the metadata address and the authority must use HTTPS. Default <see langword="true"/>.
+    /// Loopback addresses (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>) are allowed over plain HTTP for development.
+    /// </summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>Whether to add the claims of the userinfo endpoint to the user. Default <see langword="true"/>.</summary>
+    public bool GetClaimsFromUserInfoEndpoint { get; set; } = true;
+
+    /// <summary>The authorization endpoint. Default: <c>{Authority}/authz-srv/authz</c>.</summary>
+    public string? AuthorizationEndpoint { get; set; }
+
+    /// <summary>The token endpoint. Default: <c>{Authority}/token-srv/token</c>.</summary>
+    public string? TokenEndpoint { get; set; }
+
+    /// <summary>The userinfo endpoint. Default: <c>{Authority}/users-srv/userinfo</c>.</summary>
+    public string? UserInformationEndpoint { get; set; }
+
+    /// <summary>The end-session endpoint. Default: <c>{Authority}/session/end_session</c>.</summary>
+    public string? EndSessionEndpoint { get; set; }
+
+    /// <summary>The discovery document address. Default: <c>{Authority}/.well-known/openid-configuration</c>.</summary>
+    public string? MetadataAddress { get; set; }
+
+    /// <summary>
+    /// A fixed configuration to use instead of discovery (no network call for metadata). Its <c>Issuer</c> and
+    /// <c>SigningKeys</c> are used to validate id_tokens.
+    /// </summary>
+    public OpenIdConnectConfiguration? Configuration { get; set; }
+
+    /// <summary>
+    /// Retrieves and caches the discovery document. Created from <see cref="MetadataAddress"/> and the back channel when not set.
+    /// </summary>
+    public IConfigurationManager<OpenIdConnectConfiguration>? ConfigurationManager { get; set; }
+
+    /// <summary>How often the cached discovery document is refreshed. Default 12 hours.</summary>
+    public TimeSpan AutomaticRefreshInterval { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// The least time between two refetches of the signing keys caused by an id_token signed with an unknown key.
+    /// Default 1 minute.
+    /// </summary>
+    public TimeSpan SigningKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The parameters the id_token is validated with. The handler fills in the issuer, the audience (<see cref="ClientId"/>)
+    /// and the signing keys from the configuration when they are not set. Only <c>RS256</c> is accepted by default.
+    /// </summary>
+    public TokenValidationParameters TokenValidationParameters { get; set; } = new()
+    {
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        ClockSkew = TimeSpan.FromMinutes(5),
+        NameClaimType = ClaimTypes.Name,
+        RoleClaimType = ClaimTypes.Role,
+    };
+
+    /// <summary>The handler that reads and validates id_tokens.</summary>
+    public JsonWebTokenHandler TokenHandler { get; set; } = new() { MapInboundClaims = false };
+
+    /// <summary>Claim actions that turn the userinfo (or id_token) JSON into claims. Preloaded with the cidaas mapping.</summary>
+    public ClaimActionCollection ClaimActions { get; } = new();
+
+    /// <summary>Parameters added to every authorization request, such as cidaas's <c>view_type</c>.</summary>
+    public IDictionary<string, string> AdditionalAuthorizationParameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The path cidaas redirects to after sign-out. Default <c>/signout-callback-cidaas</c>.</summary>
+    public PathString SignedOutCallbackPath { get; set; }
+
+    /// <summary>Where the user goes after the signed-out callback when the sign-out gave no local redirect URI. Default <c>/</c>.</summary>
+    public string SignedOutRedirectUri { get; set; } = "/";
+
+    /// <summary>
+    /// The scheme signed out locally when signing out of cidaas. Default: <see cref="RemoteAuthenticationOptions.SignInScheme"/>.
+    /// </summary>
+    public string? SignOutScheme { get; set; }
+
+    /// <summary>The largest back-channel response body the handler reads, in bytes. Default 1 MiB.</summary>
+    public int MaxBackchannelResponseSize { get; set; } = 1024 * 1024;
+
+    /// <summary>Protects the state parameter. Created from Data Protection when not set.</summary>
+    public ISecureDataFormat<AuthenticationProperties> StateDataFormat { get; set; } = default!;
+
+    /// <summary>The events the handler raises; replace handlers to customize the flow.</summary>
+    public new CidaasEvents Events
+    {
+        get => (CidaasEvents)base.Events;
+        set => base.Events = value;
+    }
+
+    internal CidaasSigningKeyCache SigningKeyCache { get; set; } = new();
+
+    internal bool RequireHttpsForAuthority => RequireHttpsMetadata && !CidaasUrls.IsLoopback(Authority);
+
+    /// <summary>
+    /// Checks that the options are usable and throws one <see cref="ArgumentException"/> that names every mistake.
+    /// </summary>
+    public override void Validate()
+    {
+        base.Validate();
+
+        var errors = new StringBuilder();
+        void Add(string message) => errors.AppendLine(message);
+
+        if (string.IsNullOrWhiteSpace(Authority))
+        {
+            Add($"The '{nameof(Authority)}' option must be set to the cidaas base URL, for example https://your-tenant.cidaas.eu.");
+        }
+        else if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority)
+                 || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
+        {
+            Add($"The '{nameof(Authority)}' option must be an absolute http or https URL; '{Authority}' is not.");
+        }
+        else if (authority.Scheme != Uri.UriSchemeHttps && RequireHttpsForAuthority)
+        {
+            Add($"The '{nameof(Authority)}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false (plain http is allowed only for loopback addresses).");
+        }
+        else if (!string.IsNullOrEmpty(authority.Query) || !string.IsNullOrEmpty(authority.Fragment))
+        {
+            Add($"The '{nameof(Authority)}' option must not carry a query string or a fragment.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            Add($"The '{nameof(ClientId)}' option must be set to the client id of the cidaas application.");
+        }
+
+        if (string.IsNullOrEmpty(ClientSecret))
+        {
+            Add($"The '{nameof(ClientSecret)}' option must be set to the client secret of the cidaas application.");
+        }
+
+        if (!CallbackPath.HasValue || !CallbackPath.Value!.StartsWith('/'))
+        {
+            Add($"The '{nameof(CallbackPath)}' option must be a path that starts with '/'.");
+        }
+
+        if (!SignedOutCallbackPath.HasValue || !SignedOutCallbackPath.Value!.StartsWith('/'))
+        {
+            Add($"The '{nameof(SignedOutCallbackPath)}' option must be a path that starts with '/'.");
+        }
+        else if (SignedOutCallbackPath == CallbackPath)
+        {
+            Add($"The '{nameof(SignedOutCallbackPath)}' option must differ from '{nameof(CallbackPath)}'.");
+        }
+
+        if (Scope.Count == 0)
+        {
+            Add($"The '{nameof(Scope)}' option must name at least one scope (the default is 'openid profile email').");
+        }
+        else if (Scope.Any(s => string.IsNullOrWhiteSpace(s) || s.Contains(' ', StringComparison.Ordinal)))
+        {
+            Add($"Each entry of the '{nameof(Scope)}' option must be one non-empty scope without spaces.");
+        }
+
+        CheckEndpoint(AuthorizationEndpoint, nameof(AuthorizationEndpoint), Add);
+        CheckEndpoint(TokenEndpoint, nameof(TokenEndpoint), Add);
+        CheckEndpoint(UserInformationEndpoint, nameof(UserInformationEndpoint), Add);
+        CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint), Add);
+        CheckEndpoint(MetadataAddress, nameof(MetadataAddress), Add);
+
+        if (!Enum.IsDefined(ClientAuthenticationMethod))
+        {
+            Add($"The '{nameof(ClientAuthenticationMethod)}' option must be ClientSecretPost or ClientSecretBasic.");
+        }
+
+        if (MaxBackchannelResponseSize <= 0)
+        {
+            Add($"The '{nameof(MaxBackchannelResponseSize)}' option must be a positive number of bytes.");
+        }
+
+        if (BackchannelTimeout <= TimeSpan.Zero)
+        {
+            Add($"The '{nameof(BackchannelTimeout)}' option must be a positive time span.");
+        }
+
+        if (TokenValidationParameters is null)
+        {
+            Add($"The '{nameof(TokenValidationParameters)}' option must not be null.");
+        }
+        else if (TokenValidationParameters.ValidAlgorithms?.Any(a => string.Equals(a, "none", StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none'.");
+        }
+
+        if (errors.Length > 0)
+        {
+            throw new ArgumentException("The cidaas authentication options are not valid:" + Environment.NewLine + errors.ToString().TrimEnd());
+        }
+    }
+
+    private void CheckEndpoint(string? value, string name, Action<string> add)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            add($"The '{name}' option must be an absolute http or https URL.");
+        }
+        else if (uri.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata && !CidaasUrls.IsLoopback(value))
+        {
+            add($"The '{name}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false.");
+        }
+    }
+}

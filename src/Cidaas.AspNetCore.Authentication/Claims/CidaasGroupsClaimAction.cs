@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.OAuth.Claims;
+
+namespace Cidaas.AspNetCore.Authentication.Claims;
+
+/// <summary>
+/// Maps cidaas <c>groups: [{ "groupId": "...", "roles": ["..."] }]</c> to one <see cref="CidaasClaimTypes.Group"/>
+/// claim per group and one <see cref="CidaasClaimTypes.GroupRole"/> claim (<c>{groupId}:{role}</c>) per group role.
+/// </summary>
+public sealed class CidaasGroupsClaimAction : ClaimAction
+{
+    /// <summary>Creates the action for the <c>groups</c> member.</summary>
+    public CidaasGroupsClaimAction()
+        : base(CidaasClaimTypes.Group, ClaimValueTypes.String)
+    {
+    }
+
+    /// <inheritdoc />
+    public override void Run(JsonElement userData, ClaimsIdentity identity, string issuer)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (userData.ValueKind != JsonValueKind.Object
+            || !userData.TryGetProperty("groups", out var groups)
+            || groups.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var group in groups.EnumerateArray())
+        {
+            if (group.ValueKind != JsonValueKind.Object
+                || !group.TryGetProperty("groupId", out var idElement)
+                || idElement.ValueKind != JsonValueKind.String
+                || idElement.GetString() is not { Length: > 0 } groupId)
+            {
+                continue;
+            }
+
+            identity.AddClaim(new Claim(CidaasClaimTypes.Group, groupId, ValueType, issuer));
+            if (!group.TryGetProperty("roles", out var roles) || roles.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var role in roles.EnumerateArray())
+            {
+                if (role.ValueKind == JsonValueKind.String && role.GetString() is { Length: > 0 } roleName)
+                {
+                    identity.AddClaim(new Claim(CidaasClaimTypes.GroupRole, groupId + ":" + roleName, ValueType, issuer));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Cidaas.AspNetCore.Authentication.Protocol;
+
+/// <summary>The back-channel answer read in full, within the size cap.</summary>
+internal readonly record struct CidaasBackchannelResponse(HttpStatusCode StatusCode, ReadOnlyMemory<byte> Body, string? MediaType)
+{
+    public bool IsSuccess => (int)StatusCode is >= 200 and <= 299;
+
+    public bool IsJson => MediaType is null
+        || MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        || MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Parses the body as one JSON object; <see langword="null"/> when it is empty, not JSON, or not an object.</summary>
+    public JsonDocument? TryParseObject()
+    {
+        if (Body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(Body, new JsonDocumentOptions { MaxDepth = 32 });
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document;
+            }
+
+            document.Dispose();
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// Sends back-channel requests with a timeout that covers the whole exchange (headers and body) and reads at
+/// most a fixed number of bytes, so that a slow or oversized answer cannot hold the request or the memory.
+/// </summary>
+internal static class CidaasBackchannel
+{
+    public static async Task<CidaasBackchannelResponse> SendAsync(
+        HttpClient client,
+        HttpRequestMessage request,
+        int maxResponseBytes,
+        TimeSpan timeout,
+        string endpointName,
+        CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            if (response.Content.Headers.ContentLength is long length && length > maxResponseBytes)
+            {
+                throw new CidaasProtocolException(CidaasErrors.ResponseTooLarge(endpointName, maxResponseBytes)) { StatusCode = (int)response.StatusCode };
+            }
+
+            var body = await ReadCappedAsync(response.Content, maxResponseBytes, endpointName, timeoutSource.Token);
+            return new CidaasBackchannelResponse(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CidaasProtocolException(CidaasErrors.Timeout(endpointName, timeout), ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The message of HttpRequestException names the host and the socket error, never the request body.
+            throw new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, ex.Message), ex);
+        }
+        catch (IOException ex)
+        {
+            throw new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, "the connection was closed"), ex);
+        }
+    }
+
+    public static AuthenticationHeaderValue CreateBasicCredentials(string clientId, string clientSecret)
+    {
+        // RFC 6749 §2.3.1: both halves are form-url-encoded before they are joined and Base64-encoded.
+        var raw = WebUtility.UrlEncode(clientId) + ":" + WebUtility.UrlEncode(clientSecret);
+        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(raw)));
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadCappedAsync(HttpContent content, int maxBytes, string endpointName, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 16 * 1024));
+        try
+        {
+            var total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (total > maxBytes)
+                    {
+                        throw new CidaasProtocolException(CidaasErrors.ResponseTooLarge(endpointName, maxBytes));
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw new CidaasProtocolException(CidaasErrors.ResponseTooLarge(endpointName, maxBytes));
+                }
+            }
+
+            return buffer.AsSpan(0, total).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

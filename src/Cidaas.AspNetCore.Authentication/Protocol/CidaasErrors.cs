@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Cidaas.AspNetCore.Authentication.Protocol;
+
+/// <summary>
+/// Every failure message of the handler, in one place, each with a stable id (<c>CIDAAS1xxx</c> for the callback,
+/// <c>CIDAAS2xxx</c> for the back channel, <c>CIDAAS3xxx</c> for id_tokens, <c>CIDAAS4xxx</c> for sign-out).
+/// No message ever contains a secret, a code, a token or a verifier.
+/// </summary>
+internal static class CidaasErrors
+{
+    public const string StateMissing = "CIDAAS1001: The authorization response has no 'state' parameter.";
+    public const string StateInvalid = "CIDAAS1002: The 'state' parameter could not be read: it was tampered with, protected for another scheme or by another key ring, or is not from this application.";
+    public const string StateExpired = "CIDAAS1003: The sign-in took too long: the 'state' parameter has expired. Start the sign-in again.";
+    public const string CorrelationFailed = "CIDAAS1004: Correlation failed: the correlation cookie of this sign-in is missing (another browser, a replayed callback, or blocked cookies).";
+    public const string CodeMissing = "CIDAAS1005: The authorization response has neither a 'code' nor an 'error' parameter.";
+    public const string IssuerMissing = "CIDAAS1007: The authorization response has no 'iss' parameter although cidaas announces that it sends one (RFC 9207).";
+    public const string WrongMethod = "CIDAAS1009: The authorization response must arrive as a GET request with query parameters.";
+    public const string StateNotForSignIn = "CIDAAS1010: The 'state' parameter does not belong to a sign-in.";
+    public const string AccessDenied = "CIDAAS1011: Access was denied by the user or by cidaas.";
+    public const string TokenResponseMissingAccessToken = "CIDAAS2004: The token endpoint's answer has no 'access_token'.";
+    public const string IdTokenMissing = "CIDAAS3001: The token endpoint's answer has no 'id_token' although the 'openid' scope was requested.";
+    public const string ConfigurationIssuerMissing = "CIDAAS3010: The cidaas configuration has no issuer.";
+    public const string UserInfoNotJson = "CIDAAS2010: The userinfo endpoint's answer is not a JSON object.";
+    public const string UserInfoSubjectMissing = "CIDAAS2011: The userinfo endpoint's answer has no 'sub'.";
+    public const string UserInfoSubjectMismatch = "CIDAAS2012: The 'sub' of the userinfo answer differs from the 'sub' of the id_token.";
+
+    public static string DuplicateParameter(string name) => $"CIDAAS1008: The authorization response carries the '{name}' parameter more than once.";
+
+    public static string IssuerMismatch => "CIDAAS1006: The 'iss' parameter of the authorization response is not the expected cidaas issuer (possible mix-up attack, RFC 9207).";
+
+    public static string AuthorizationError(string error, string? description)
+        => $"CIDAAS1012: cidaas answered the authorization request with the error '{Clean(error)}'" + (description is null ? "." : $": {Clean(description)}");
+
+    public static string TokenEndpointError(string error, string? description)
+        => $"CIDAAS2001: The token endpoint answered with the error '{Clean(error)}'" + (description is null ? "." : $": {Clean(description)}");
+
+    public static string TokenEndpointStatus(int status)
+        => $"CIDAAS2002: The token endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)} and no OAuth error.";
+
+    public static string NotJson(string endpointName) => $"CIDAAS2003: The {endpointName}'s answer is not a JSON object.";
+
+    public static string WrongTokenType(string? tokenType)
+        => $"CIDAAS2005: The token endpoint issued a token of type '{Clean(tokenType ?? "(none)")}'; only 'Bearer' is supported.";
+
+    public static string Timeout(string endpointName, TimeSpan timeout)
+        => $"CIDAAS2006: The {endpointName} did not answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds (BackchannelTimeout).";
+
+    public static string Unreachable(string endpointName, string reason)
+        => $"CIDAAS2007: The {endpointName} could not be reached: {Clean(reason)}";
+
+    public static string ResponseTooLarge(string endpointName, int maxBytes)
+        => $"CIDAAS2008: The {endpointName}'s answer is larger than {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes (MaxBackchannelResponseSize).";
+
+    public static string UserInfoStatus(int status)
+        => $"CIDAAS2009: The userinfo endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)}.";
+
+    public static string IdTokenInvalid(string reason) => $"CIDAAS3002: The id_token was rejected: {reason}";
+
+    public static string ConfigurationUnavailable(string? address)
+        => $"CIDAAS3003: The cidaas discovery document could not be loaded from '{address}'. No one can sign in until it can be read.";
+
+    public static string ConfigurationIssuerMismatch(string? issuer, string? authority)
+        => $"CIDAAS3004: The discovery document's issuer '{Clean(issuer ?? string.Empty)}' is not the configured Authority '{authority}'. Refusing to sign anyone in.";
+
+    /// <summary>Text from cidaas or from the request, made safe for a log line or a plain-text page: short, one line.</summary>
+    public static string Clean(string value)
+    {
+        const int MaxLength = 200;
+        var span = value.AsSpan(0, Math.Min(value.Length, MaxLength));
+        var chars = new char[span.Length];
+        for (var i = 0; i < span.Length; i++)
+        {
+            chars[i] = char.IsControl(span[i]) ? ' ' : span[i];
+        }
+
+        var cleaned = new string(chars);
+        return value.Length > MaxLength ? cleaned + "…" : cleaned;
+    }
+}

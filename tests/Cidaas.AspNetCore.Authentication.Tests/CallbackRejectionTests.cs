@@ -1,0 +1,228 @@
+using System.Net;
+using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace Cidaas.AspNetCore.Authentication.Tests;
+
+/// <summary>Every rejected callback: a clean 400 naming the cause, no token request, no sign-in cookie.</summary>
+public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTestBase(output)
+{
+    [Fact]
+    public async Task Callback_without_state_is_rejected_without_calling_the_token_endpoint()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("state", null)));
+
+        await ExpectFailureAsync(response, "CIDAAS1001");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Callback_with_tampered_state_is_rejected_without_calling_the_token_endpoint()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var state = QueryOf(callback)["state"];
+        var tampered = state[..10] + (state[10] == 'A' ? 'B' : 'A') + state[11..];
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("state", tampered)));
+
+        await ExpectFailureAsync(response, "CIDAAS1002");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Callback_with_state_from_another_browser_is_rejected_without_calling_the_token_endpoint()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var otherBrowser = new TestBrowser().Register(CidaasTestApp.Origin, App.CreateHandler());
+
+        var response = await otherBrowser.GetAsync(callback.ToString());
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("CIDAAS1004");
+        TokenRequests.Should().Be(0);
+        otherBrowser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Cookies").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Replayed_callback_is_rejected_without_a_second_token_request()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        (await Browser.GetAsync(callback.ToString())).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        TokenRequests.Should().Be(1);
+
+        var replay = await Browser.GetAsync(callback.ToString());
+
+        replay.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await replay.Content.ReadAsStringAsync()).Should().Contain("CIDAAS1004");
+        TokenRequests.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Callback_after_the_state_expired_is_rejected_without_calling_the_token_endpoint()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await StartAppAsync(o => o.TimeProvider = time);
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        time.Advance(TimeSpan.FromMinutes(16));
+        var response = await Browser.GetAsync(callback.ToString());
+
+        await ExpectFailureAsync(response, "CIDAAS1003");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Access_denied_goes_to_the_access_denied_path_without_calling_the_token_endpoint()
+    {
+        await StartAppAsync(o => o.AccessDeniedPath = "/forbidden");
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", "access_denied"), ("error_description", "The user cancelled")));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        response.Headers.Location!.AbsolutePath.Should().Be("/forbidden");
+        TokenRequests.Should().Be(0);
+        HasSignInCookie().Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Access_denied_without_an_access_denied_path_is_a_clean_failure()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", "access_denied")));
+
+        await ExpectFailureAsync(response, "CIDAAS1011");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Access_denied_event_sees_the_denial()
+    {
+        var denied = false;
+        await StartAppAsync(o => o.Events.OnAccessDenied = c =>
+        {
+            denied = true;
+            c.Response.Redirect("/public?denied=1");
+            c.HandleResponse();
+            return Task.CompletedTask;
+        });
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", "access_denied")));
+
+        denied.Should().BeTrue();
+        response.Headers.Location!.ToString().Should().Be("/public?denied=1");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("server_error")]
+    [InlineData("temporarily_unavailable")]
+    [InlineData("invalid_scope")]
+    [InlineData("login_required")]
+    public async Task Other_authorization_errors_fail_with_the_error_in_the_failure_data(string error)
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", error), ("error_description", "<script>alert(1)</script>"), ("error_uri", "https://cidaas.test/help")));
+
+        var failure = await ExpectFailureAsync(response, "CIDAAS1012");
+        failure.Data["error"].Should().Be(error);
+        failure.Data["error_description"].Should().Be("<script>alert(1)</script>");
+        failure.Data["error_uri"].Should().Be("https://cidaas.test/help");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain", "an error description is never rendered as HTML");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Callback_without_code_is_rejected_without_calling_the_token_endpoint()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(WithQuery(callback, ("code", null)));
+
+        await ExpectFailureAsync(response, "CIDAAS1005");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("state")]
+    [InlineData("code")]
+    [InlineData("iss")]
+    public async Task Callback_with_a_duplicated_parameter_is_rejected(string parameter)
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var value = QueryOf(callback)[parameter];
+
+        var response = await Browser.GetAsync(callback + "&" + parameter + "=" + Uri.EscapeDataString(value));
+
+        await ExpectFailureAsync(response, "CIDAAS1008");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Callback_by_post_is_rejected()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.SendAsync(HttpMethod.Post, callback.ToString(), new FormUrlEncodedContent([]));
+
+        await ExpectFailureAsync(response, "CIDAAS1009");
+        TokenRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Callback_state_of_another_scheme_is_rejected()
+    {
+        await StartAppAsync(configureAuthentication: a => a.AddCidaas("CidaasB", o =>
+        {
+            o.Authority = Emulator.Authority;
+            o.ClientId = TestClients.ClientId;
+            o.ClientSecret = TestClients.ClientSecret;
+            o.CallbackPath = "/signin-cidaas-b";
+            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
+            o.BackchannelHttpHandler = Emulator.CreateHandler();
+        }));
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+
+        var response = await Browser.GetAsync(CidaasTestApp.Origin + "/signin-cidaas-b" + callback.Query);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("CIDAAS1002");
+        TokenRequests.Should().Be(0);
+        HasSignInCookie().Should().BeFalse();
+    }
+
+    private static string WithQuery(Uri uri, params (string Name, string? Value)[] changes)
+    {
+        var query = QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
+        foreach (var (name, value) in changes)
+        {
+            if (value is null)
+            {
+                query.Remove(name);
+            }
+            else
+            {
+                query[name] = value;
+            }
+        }
+
+        return QueryHelpers.AddQueryString(uri.GetLeftPart(UriPartial.Path), query);
+    }
+}
