@@ -67,18 +67,17 @@ internal static class CidaasBackchannel
             var body = await ReadCappedAsync(response.Content, maxResponseBytes, endpointName, timeoutSource.Token);
             return new CidaasBackchannelResponse(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CidaasProtocolException(CidaasErrors.Timeout(endpointName, timeout), ex);
-        }
-        catch (HttpRequestException ex)
-        {
+            // Which token fired tells a timeout from a dropped connection; transports report both in several ways.
+            if (timeoutSource.IsCancellationRequested || ex is TaskCanceledException { InnerException: TimeoutException })
+            {
+                throw new CidaasProtocolException(CidaasErrors.Timeout(endpointName, timeout), ex);
+            }
+
             // The message of HttpRequestException names the host and the socket error, never the request body.
-            throw new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, ex.Message), ex);
-        }
-        catch (IOException ex)
-        {
-            throw new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, "the connection was closed"), ex);
+            var reason = ex is HttpRequestException { Message: { Length: > 0 } message } ? message : "the connection was closed";
+            throw new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, reason), ex);
         }
     }
 
