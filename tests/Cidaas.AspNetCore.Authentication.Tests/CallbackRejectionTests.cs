@@ -189,15 +189,7 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Callback_state_of_another_scheme_is_rejected()
     {
-        await StartAppAsync(configureAuthentication: a => a.AddCidaas("CidaasB", o =>
-        {
-            o.Authority = Emulator.Authority;
-            o.ClientId = TestClients.ClientId;
-            o.ClientSecret = TestClients.ClientSecret;
-            o.CallbackPath = "/signin-cidaas-b";
-            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-            o.BackchannelHttpHandler = Emulator.CreateHandler();
-        }));
+        await StartAppAsync(configureAuthentication: AddSecondScheme);
         var callback = await AuthorizeAsync(await ChallengeAsync());
 
         var response = await Browser.GetAsync(CidaasTestApp.Origin + "/signin-cidaas-b" + callback.Query);

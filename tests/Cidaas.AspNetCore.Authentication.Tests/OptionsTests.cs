@@ -194,15 +194,7 @@ public sealed class OptionsTests(ITestOutputHelper output) : SignInTestBase(outp
     [Fact]
     public async Task Two_cidaas_schemes_side_by_side_each_use_their_own_callback_path()
     {
-        await StartAppAsync(configureAuthentication: a => a.AddCidaas("CidaasB", "cidaas B", o =>
-        {
-            o.Authority = Emulator.Authority;
-            o.ClientId = TestClients.ClientId;
-            o.ClientSecret = TestClients.ClientSecret;
-            o.CallbackPath = "/signin-cidaas-b";
-            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-            o.BackchannelHttpHandler = Emulator.CreateHandler();
-        }));
+        await StartAppAsync(configureAuthentication: AddSecondScheme);
 
         var challenge = await Browser.GetAsync(CidaasTestApp.Origin + "/login?scheme=CidaasB&returnUrl=/protected");
         var authorization = challenge.Headers.Location!;

@@ -10,18 +10,12 @@ internal static class RevocationEndpoint
 
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
-        var form = await FormRequest.ReadAsync(context);
-        if (form is null)
+        if (await FormRequest.ReadAuthenticatedAsync(context, emulator.Options) is not { } request)
         {
             return;
         }
 
-        var authentication = ClientAuthenticator.Authenticate(context, form, emulator.Options);
-        if (authentication.Client is null)
-        {
-            await Responses.WriteInvalidClientAsync(context, authentication.Error!);
-            return;
-        }
+        var (form, client) = request;
 
         var token = ClientAuthenticator.Single(form, "token");
         if (token is null)
@@ -30,7 +24,7 @@ internal static class RevocationEndpoint
             return;
         }
 
-        emulator.RevokeToken(token, authentication.Client);
+        emulator.RevokeToken(token, client);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers.CacheControl = "no-store";
     }

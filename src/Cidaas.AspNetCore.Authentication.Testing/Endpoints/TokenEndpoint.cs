@@ -13,18 +13,12 @@ internal static class TokenEndpoint
 
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
-        var form = await FormRequest.ReadAsync(context);
-        if (form is null)
+        if (await FormRequest.ReadAuthenticatedAsync(context, emulator.Options) is not { } request)
         {
             return;
         }
 
-        var authentication = ClientAuthenticator.Authenticate(context, form, emulator.Options);
-        if (authentication.Client is null)
-        {
-            await Responses.WriteInvalidClientAsync(context, authentication.Error!);
-            return;
-        }
+        var (form, client) = request;
 
         var repeated = form.FirstOrDefault(pair => pair.Value.Count > 1).Key;
         if (repeated is not null)
@@ -39,10 +33,10 @@ internal static class TokenEndpoint
                 await Responses.WriteErrorAsync(context, "invalid_request", "The grant_type parameter is missing.");
                 break;
             case "authorization_code":
-                await RedeemCodeAsync(context, emulator, authentication.Client, form);
+                await RedeemCodeAsync(context, emulator, client, form);
                 break;
             case "refresh_token":
-                await RedeemRefreshTokenAsync(context, emulator, authentication.Client, form);
+                await RedeemRefreshTokenAsync(context, emulator, client, form);
                 break;
             default:
                 await Responses.WriteErrorAsync(context, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.");

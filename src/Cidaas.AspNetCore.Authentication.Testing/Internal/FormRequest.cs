@@ -33,4 +33,26 @@ internal static class FormRequest
             return null;
         }
     }
+
+    /// <summary>
+    /// Reads the form and authenticates the client, or answers the error (405, <c>invalid_request</c>,
+    /// <c>invalid_client</c>) and returns <see langword="null"/>.
+    /// </summary>
+    public static async Task<(IFormCollection Form, CidaasEmulatorClient Client)?> ReadAuthenticatedAsync(HttpContext context, CidaasEmulatorOptions options)
+    {
+        var form = await ReadAsync(context);
+        if (form is null)
+        {
+            return null;
+        }
+
+        var authentication = ClientAuthenticator.Authenticate(context, form, options);
+        if (authentication.Client is null)
+        {
+            await Responses.WriteInvalidClientAsync(context, authentication.Error!);
+            return null;
+        }
+
+        return (form, authentication.Client);
+    }
 }

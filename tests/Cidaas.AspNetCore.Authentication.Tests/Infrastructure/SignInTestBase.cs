@@ -1,6 +1,7 @@
 using System.Net;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
@@ -50,6 +51,18 @@ public abstract class SignInTestBase : IAsyncLifetime
             .Register(Emulator.Authority, Emulator.CreateHandler());
         return _app;
     }
+
+    /// <summary>A second cidaas scheme, "CidaasB", against the same emulator and client, on /signin-cidaas-b.</summary>
+    protected void AddSecondScheme(Microsoft.AspNetCore.Authentication.AuthenticationBuilder authentication)
+        => authentication.AddCidaas("CidaasB", "cidaas B", o =>
+        {
+            o.Authority = Emulator.Authority;
+            o.ClientId = TestClients.ClientId;
+            o.ClientSecret = TestClients.ClientSecret;
+            o.CallbackPath = "/signin-cidaas-b";
+            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
+            o.BackchannelHttpHandler = Emulator.CreateHandler();
+        });
 
     /// <summary>Requests a protected page and stops at the redirect to the authorization endpoint.</summary>
     protected async Task<Uri> ChallengeAsync(string path = "/protected")
