@@ -21,9 +21,13 @@ if ! dotnet build Cidaas.AspNetCore.Authentication.sln -c Release -nologo -clp:E
   exit 1
 fi
 
+# counter NAME COUNTERS-ELEMENT: the attribute's number, 0 when it is absent.
+counter() { local v; v=$(echo "$2" | grep -oE " $1=\"[0-9]+\"" | grep -oE "[0-9]+"); echo "${v:-0}"; }
+
 passed=0
 failed=0
 status=0
+rm -rf artifacts/test-results
 mkdir -p artifacts/test-results
 for project in tests/*Tests/*.csproj; do
   name=$(basename "$project" .csproj)
@@ -31,16 +35,18 @@ for project in tests/*Tests/*.csproj; do
   log="artifacts/test-results/$name.log"
   dotnet test "$project" -c Release --no-build --nologo \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" \
-    --results-directory artifacts/test-results 2>&1 | tee "$log" | grep -E "^\s*(Failed|Passed!|Failed!|Skipped) |Error Message|^\s+at .*Tests|Total tests|error" || true
+    --results-directory artifacts/test-results 2>&1 | tee "$log" | grep -E "^\s*(Failed|Passed!|Failed!|Skipped) |Error Message|^\s+at .*Tests|Total tests|error"
   rc=${PIPESTATUS[0]}
-  summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
-  if [ -n "$summary" ]; then
-    f=$(echo "$summary" | sed -E 's/.*Failed: +([0-9]+),.*/\1/')
-    p=$(echo "$summary" | sed -E 's/.*Passed: +([0-9]+),.*/\1/')
+  # The TRX report's counters are the runner's own count, whatever the console verbosity.
+  trx="artifacts/test-results/$name.trx"
+  counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -n 1)
+  if [ -n "$counters" ]; then
+    p=$(counter passed "$counters"); f=$(counter failed "$counters"); e=$(counter error "$counters")
     passed=$((passed + p))
-    failed=$((failed + f))
+    failed=$((failed + f + e))
+    echo "   $name: $p passed, $((f + e)) failed"
   else
-    echo "no test summary for $name"
+    echo "no test report for $name"
     failed=$((failed + 1))
   fi
   if [ "$rc" != "0" ]; then status=1; fi

@@ -21,7 +21,7 @@ namespace Cidaas.AspNetCore.Authentication.Testing;
 public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 {
     private readonly Lock _requestsLock = new();
-    private readonly List<CidaasEmulatorRequest> _requests = [];
+    private readonly Queue<CidaasEmulatorRequest> _requests = new();
     private WebApplication? _app;
     private TestServer? _testServer;
     private int _nextIdTokenDefect;
@@ -251,9 +251,21 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 
     internal void Record(CidaasEmulatorRequest request)
     {
+        var limit = Options.MaxRecordedRequests;
+        if (limit <= 0)
+        {
+            return;
+        }
+
         lock (_requestsLock)
         {
-            _requests.Add(request);
+            // Bounded, so that a long-running emulator (dotnet run) does not keep every form body forever.
+            while (_requests.Count >= limit)
+            {
+                _requests.Dequeue();
+            }
+
+            _requests.Enqueue(request);
         }
     }
 

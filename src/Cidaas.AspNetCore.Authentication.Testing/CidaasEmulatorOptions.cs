@@ -62,6 +62,12 @@ public sealed class CidaasEmulatorOptions
     public bool SendIssInAuthorizationResponse { get; set; } = true;
 
     /// <summary>
+    /// How many of the latest requests <see cref="CidaasEmulator.Requests"/> keeps (they hold form bodies, so
+    /// secrets and codes). Default 10,000; 0 records none, as a long-running development emulator should.
+    /// </summary>
+    public int MaxRecordedRequests { get; set; } = 10_000;
+
+    /// <summary>
     /// Creates options with the demo client (<see cref="DemoClientId"/> / <see cref="DemoClientSecret"/>, any
     /// loopback redirect URI allowed) and two demo users: <c>alice</c> / <c>alice-password</c> and
     /// <c>bob</c> / <c>bob-password</c>.

@@ -1,0 +1,145 @@
+using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Testing;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Cidaas.Sample.Web;
+
+/// <summary>
+/// Builds and starts the sample: a cookie session, cidaas as the way to sign in, MVC, and, when no cidaas tenant is
+/// configured, the embedded cidaas emulator on a loopback port. Program.cs runs it; the browser tests start the same
+/// app in their own process on a port of their choosing.
+/// </summary>
+public static class SampleApp
+{
+    /// <summary>Where cidaas sends the user who cancelled the sign-in or was refused (<c>error=access_denied</c>).</summary>
+    public const string AccessDeniedPath = "/account/access-denied";
+
+    /// <summary>Where a signed-in user lands who lacks the role a page needs (403).</summary>
+    public const string ForbiddenPath = "/account/forbidden";
+
+    /// <summary>Where any other failed sign-in lands, with the cause shown.</summary>
+    public const string SignInFailedPath = "/account/sign-in-failed";
+
+    /// <summary>
+    /// Builds the sample from <paramref name="args"/> (the usual <c>--urls</c>, <c>--environment</c>, <c>--contentRoot</c>,
+    /// <c>--Cidaas:Authority</c> …), starts it, and returns once it listens.
+    /// </summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configure">Runs on the builder before the sample reads its configuration (tests override settings here).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running sample; dispose it to stop the sample and its emulator.</returns>
+    public static async Task<SampleHost> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // MVC finds the controllers and views through the application name, also when a test process hosts the sample.
+            ApplicationName = typeof(SampleApp).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+
+        var tenant = CidaasTenant.FromConfiguration(builder.Configuration);
+        CidaasEmulator? emulator = null;
+        if (tenant.Authority is null)
+        {
+            emulator = await SampleEmulator.StartAsync(cancellationToken);
+            tenant = tenant with
+            {
+                Authority = emulator.Authority,
+                ClientId = CidaasEmulatorOptions.DemoClientId,
+                ClientSecret = CidaasEmulatorOptions.DemoClientSecret,
+            };
+        }
+
+        try
+        {
+            var app = Build(builder, tenant, emulator);
+            await app.StartAsync(cancellationToken);
+
+            var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+            if (emulator is not null)
+            {
+                SampleEmulator.RegisterSample(emulator, urls);
+            }
+
+            SampleBanner.Write(Console.Out, urls, tenant, emulator);
+            return new SampleHost(app, emulator, urls);
+        }
+        catch
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static WebApplication Build(WebApplicationBuilder builder, CidaasTenant tenant, CidaasEmulator? emulator)
+    {
+        builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = CidaasDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "Cidaas.Sample";
+                // Lax: sent along when cidaas sends the browser back with a top-level GET. SameAsRequest: Secure on
+                // https, and still stored on plain http://localhost, where a Secure cookie would be dropped.
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.AccessDeniedPath = ForbiddenPath;
+            })
+            .AddCidaas(o =>
+            {
+                o.Authority = tenant.Authority;
+                o.ClientId = tenant.ClientId;
+                o.ClientSecret = tenant.ClientSecret;
+                if (tenant.Scope.Length > 0)
+                {
+                    o.Scope.Clear();
+                    foreach (var scope in tenant.Scope)
+                    {
+                        o.Scope.Add(scope);
+                    }
+                }
+
+                // Keeps the id_token for sign-out's id_token_hint and expires_at for the profile page.
+                o.SaveTokens = true;
+                o.AccessDeniedPath = AccessDeniedPath;
+                // The correlation cookie must survive the cross-site GET back from cidaas (Lax, not Strict) and
+                // must not be Secure on plain http://localhost (SameAsRequest, not Always).
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Events.OnRemoteFailure = SignInFailure.RedirectToFriendlyPageAsync;
+            });
+
+        // A missing ClientId or ClientSecret stops the start with the handler's message instead of failing the first sign-in.
+        builder.Services.AddOptions<CidaasOptions>(CidaasDefaults.AuthenticationScheme).ValidateOnStart();
+
+        builder.Services.AddSingleton(new SignInProvider(
+            tenant.Authority!,
+            emulator is not null,
+            emulator is null ? [] : SampleEmulator.DescribeUsers(emulator)));
+        builder.Services.AddControllersWithViews();
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapControllers();
+        return app;
+    }
+}
