@@ -1,5 +1,6 @@
 using Cidaas.AspNetCore.Authentication;
 using Cidaas.AspNetCore.Authentication.Testing;
+using Cidaas.Sample.Web.Api;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -118,7 +119,8 @@ public static class SampleApp
                 o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.Events.OnRemoteFailure = SignInFailure.RedirectToFriendlyPageAsync;
-            });
+            })
+            .AddSampleApi(tenant.Authority!, tenant.ClientId!);
 
         // A missing ClientId or ClientSecret stops the start with the handler's message instead of failing the first sign-in.
         builder.Services.AddOptions<CidaasOptions>(CidaasDefaults.AuthenticationScheme).ValidateOnStart();
@@ -140,6 +142,7 @@ public static class SampleApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+        app.MapSampleApi();
         return app;
     }
 }

@@ -9,6 +9,9 @@ public static class CidaasDefaults
     /// <summary>The default authentication scheme name: <c>Cidaas</c>.</summary>
     public const string AuthenticationScheme = "Cidaas";
 
+    /// <summary>The default scheme name of the resource-server handler that validates cidaas access tokens: <c>CidaasBearer</c>.</summary>
+    public const string BearerAuthenticationScheme = "CidaasBearer";
+
     /// <summary>The default display name: <c>cidaas</c>.</summary>
     public const string DisplayName = "cidaas";
 

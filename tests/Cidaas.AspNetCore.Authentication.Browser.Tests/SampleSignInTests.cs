@@ -120,6 +120,21 @@ public sealed class SampleSignInTests : BrowserTest, IClassFixture<SampleFixture
         await Expect(Page.Locator("#current-user")).ToHaveTextAsync("Bob Brown");
     });
 
+    [Theory]
+    [InlineData("alice", "alice-password", 200)]
+    [InlineData("bob", "bob-password", 403)]
+    public Task Api_page_calls_the_samples_bearer_protected_api_with_the_users_access_token(string username, string password, int adminStatus) => RunAsync(async () =>
+    {
+        await SignInAsync(username, password);
+
+        await Page.GotoAsync("/api-demo");
+
+        await Expect(Page.Locator(".api-call[data-path='/api/me'] .status")).ToHaveTextAsync("200");
+        await Expect(Page.Locator(".api-call[data-path='/api/admin'] .status")).ToHaveTextAsync(adminStatus.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Page.Locator(".api-call[data-path='/api/orders'] .status")).ToHaveTextAsync("403");
+        await Expect(Page.Locator(".api-call[data-path='/api/orders'] .www-authenticate")).ToContainTextAsync("insufficient_scope");
+    }, username);
+
     [Fact]
     public Task Signing_in_again_while_the_cidaas_session_lasts_skips_the_login_form() => RunAsync(async () =>
     {

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Cidaas.AspNetCore.Authentication.Protocol;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Cidaas.AspNetCore.Authentication;
+
+/// <summary>
+/// The failure messages of the bearer handler (<c>CIDAAS5xxx</c>) and the short descriptions sent to the client in
+/// <c>WWW-Authenticate</c>. No message ever contains a token, a secret or a claim value from a token.
+/// </summary>
+internal static class CidaasBearerErrors
+{
+    public const string InvalidToken = "invalid_token";
+    public const string InsufficientScope = "insufficient_scope";
+
+    public const string SeveralAuthorizationHeaders = "CIDAAS5001: The request carries more than one Authorization header.";
+    public const string ConfigurationMissing = "CIDAAS5002: No cidaas configuration is available: set 'Authority', 'MetadataAddress', 'Configuration' or 'ConfigurationManager'.";
+    public const string TokenInactive = "CIDAAS5011: cidaas reports the access token as not active (revoked, expired, unknown or issued to another client).";
+    public const string IntrospectionNotJson = "CIDAAS5013: The introspection endpoint's answer is not a JSON object with a boolean 'active' member.";
+    public const string IntrospectionIssuerMismatch = "CIDAAS5014: The introspected token was issued by another issuer ('iss').";
+    public const string IntrospectionAudienceMismatch = "CIDAAS5015: The introspected token is not meant for this API: neither its 'aud' nor (without 'aud') its 'client_id' is one of the configured audiences.";
+    public const string IntrospectionExpired = "CIDAAS5016: The introspected token has expired ('exp').";
+    public const string IntrospectionNotYetValid = "CIDAAS5017: The introspected token is not valid yet ('nbf').";
+    public const string IntrospectionWrongTokenType = "CIDAAS5018: The introspected token is not an access token ('token_type').";
+
+    public static string ConfigurationUnavailable(string? address)
+        => $"CIDAAS5003: The cidaas discovery document could not be loaded from '{address}'. No access token can be validated until it can be read.";
+
+    public static string ConfigurationIssuerMismatch(string? issuer, string? authority)
+        => $"CIDAAS5004: The discovery document's issuer '{CidaasErrors.Clean(issuer ?? string.Empty)}' is not the configured Authority '{authority}'. Refusing every access token.";
+
+    public static string SigningKeysUnavailable(string reason)
+        => $"CIDAAS5005: An access token names a signing key that is not in the cached key set, and the key set could not be refetched: {reason}";
+
+    public static string IntrospectionStatus(int status)
+        => $"CIDAAS5012: The introspection endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)}.";
+
+    /// <summary>The short, fixed <c>error_description</c> for a failed authentication; never echoes the token.</summary>
+    public static string Describe(Exception failure) => failure switch
+    {
+        CidaasProtocolException { ErrorDescription: { Length: > 0 } description } => description,
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[0]),
+        SecurityTokenInvalidAudienceException => "The audience is invalid",
+        SecurityTokenInvalidIssuerException => "The issuer is invalid",
+        SecurityTokenNoExpirationException => "The token has no expiration",
+        SecurityTokenNotYetValidException => "The token is not valid yet",
+        SecurityTokenExpiredException => "The token has expired",
+        SecurityTokenInvalidLifetimeException => "The token lifetime is invalid",
+        SecurityTokenSignatureKeyNotFoundException => "The signing key is unknown",
+        SecurityTokenInvalidAlgorithmException => "The signing algorithm is not allowed",
+        SecurityTokenInvalidSignatureException => "The signature is invalid",
+        SecurityTokenMalformedException or ArgumentException => "The token is malformed",
+        _ => "The token is invalid",
+    };
+
+    /// <summary>A failure to send back as <c>invalid_token</c> with the given short description.</summary>
+    public static CidaasProtocolException Invalid(string message, string description, Exception? innerException = null)
+        => new(message, InvalidToken, description, null, innerException);
+}

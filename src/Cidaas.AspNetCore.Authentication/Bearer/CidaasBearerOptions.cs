@@ -1,0 +1,225 @@
+using System.Security.Claims;
+using System.Text;
+using Cidaas.AspNetCore.Authentication.Protocol;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Cidaas.AspNetCore.Authentication;
+
+/// <summary>
+/// Options of the cidaas bearer handler, which protects APIs with cidaas access tokens. They extend
+/// <see cref="JwtBearerOptions"/> (events, <c>SaveToken</c>, <c>Challenge</c>, back channel, …) with the cidaas presets:
+/// issuer and keys from the cidaas discovery document, <c>aud</c> or <c>client_id</c> checked against
+/// <see cref="Audiences"/>, <c>exp</c>/<c>nbf</c> with clock skew, <c>RS256</c> only, and an introspection mode.
+/// </summary>
+public class CidaasBearerOptions : JwtBearerOptions
+{
+    /// <summary>
+    /// Creates the options with the cidaas presets: <c>RS256</c> only, 5 minutes of clock skew, <c>sub</c> as the name
+    /// claim, <see cref="ClaimTypes.Role"/> as the role claim, local JWT validation, and the cidaas token handler in
+    /// <see cref="JwtBearerOptions.TokenHandlers"/> (keep it there; <see cref="JwtBearerOptions.MapInboundClaims"/> has no effect on it).
+    /// </summary>
+    public CidaasBearerOptions()
+    {
+        TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ClockSkew = TimeSpan.FromMinutes(5),
+            NameClaimType = CidaasClaimTypes.Subject,
+            RoleClaimType = ClaimTypes.Role,
+        };
+
+        // The cidaas token handler replaces the default one: it pins issuer and keys, refetches keys for an unknown
+        // 'kid' within the request, and maps the cidaas claims.
+        TokenHandlers.Clear();
+        TokenHandlers.Add(new CidaasAccessTokenHandler(this));
+        MapInboundClaims = false;
+
+        // The token handler refetches the key set itself (single flight, throttled by SigningKeyRefreshInterval); a
+        // second, background refresh of the whole discovery document per unknown 'kid' would only add requests.
+        RefreshOnIssuerKeyNotFound = false;
+    }
+
+    /// <summary>
+    /// The audiences this API accepts: a token is accepted when one of its <c>aud</c> values is in this list, or, when it
+    /// has no <c>aud</c>, when its <c>client_id</c> is. At least one is required. <see cref="JwtBearerOptions.Audience"/>,
+    /// when set, is added to this list.
+    /// </summary>
+    public ICollection<string> Audiences { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Whether tokens are validated locally as JWTs (the default) or by asking cidaas's introspection endpoint.</summary>
+    public CidaasTokenValidationMode TokenValidationMode { get; set; } = CidaasTokenValidationMode.Jwt;
+
+    /// <summary>The client id the API authenticates with at the introspection endpoint. Required in introspection mode.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret the API authenticates with at the introspection endpoint. Required in introspection mode.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>How the API authenticates at the introspection endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>.</summary>
+    public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretPost;
+
+    /// <summary>The introspection endpoint. Default: <c>{Authority}/token-srv/introspect</c>.</summary>
+    public string? IntrospectionEndpoint { get; set; }
+
+    /// <summary>
+    /// The longest time an introspection answer is reused; an active token's answer is never kept past its <c>exp</c>.
+    /// This bounds how long a revoked token is still accepted. Default 1 minute; <see cref="TimeSpan.Zero"/> turns the cache off.
+    /// The cache is the host's <c>IDistributedCache</c> when one is registered, else an in-process memory cache.
+    /// </summary>
+    public TimeSpan IntrospectionCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The least time between two refetches of the signing keys caused by tokens signed with an unknown key. Default 1 minute.
+    /// </summary>
+    public TimeSpan SigningKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The largest back-channel response body the handler reads, in bytes. Default 1 MiB.</summary>
+    public int MaxBackchannelResponseSize { get; set; } = 1024 * 1024;
+
+    internal CidaasSigningKeyCache SigningKeyCache { get; } = new();
+
+    internal CidaasIntrospectionCache? IntrospectionCache { get; set; }
+
+    internal ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Checks that the options are usable and throws one <see cref="ArgumentException"/> that names every mistake.
+    /// </summary>
+    public override void Validate()
+    {
+        base.Validate();
+
+        var errors = new StringBuilder();
+        void Add(string message) => errors.AppendLine(message);
+
+        var hasConfiguration = Configuration is not null || ConfigurationManager is not null;
+        if (string.IsNullOrWhiteSpace(Authority))
+        {
+            Add($"The '{nameof(Authority)}' option must be set to the cidaas base URL, for example https://your-tenant.cidaas.eu.");
+        }
+        else if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority)
+                 || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
+        {
+            Add($"The '{nameof(Authority)}' option must be an absolute http or https URL; '{Authority}' is not.");
+        }
+        else if (authority.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata && !CidaasUrls.IsLoopback(Authority))
+        {
+            Add($"The '{nameof(Authority)}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false (plain http is allowed only for loopback addresses).");
+        }
+
+        if (Audiences.Count == 0)
+        {
+            Add($"The '{nameof(Audiences)}' (or '{nameof(Audience)}') option must name at least one audience: the client ids whose access tokens this API accepts.");
+        }
+        else if (Audiences.Any(string.IsNullOrWhiteSpace))
+        {
+            Add($"Each entry of the '{nameof(Audiences)}' option must be a non-empty client id.");
+        }
+
+        if (!Enum.IsDefined(TokenValidationMode))
+        {
+            Add($"The '{nameof(TokenValidationMode)}' option must be Jwt or Introspection.");
+        }
+        else if (TokenValidationMode == CidaasTokenValidationMode.Introspection)
+        {
+            if (string.IsNullOrWhiteSpace(ClientId))
+            {
+                Add($"The '{nameof(ClientId)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
+            }
+
+            if (string.IsNullOrEmpty(ClientSecret))
+            {
+                Add($"The '{nameof(ClientSecret)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
+            }
+
+            if (!Enum.IsDefined(ClientAuthenticationMethod))
+            {
+                Add($"The '{nameof(ClientAuthenticationMethod)}' option must be ClientSecretPost or ClientSecretBasic.");
+            }
+
+            if (string.IsNullOrEmpty(IntrospectionEndpoint))
+            {
+                Add($"The '{nameof(IntrospectionEndpoint)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
+            }
+            else
+            {
+                CheckEndpoint(IntrospectionEndpoint, nameof(IntrospectionEndpoint), Add);
+            }
+        }
+        else if (!hasConfiguration && string.IsNullOrEmpty(MetadataAddress))
+        {
+            Add($"The '{nameof(MetadataAddress)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
+        }
+
+        if (MetadataAddress is not null)
+        {
+            CheckEndpoint(MetadataAddress, nameof(MetadataAddress), Add);
+        }
+
+        if (IntrospectionCacheDuration < TimeSpan.Zero)
+        {
+            Add($"The '{nameof(IntrospectionCacheDuration)}' option must not be negative (zero turns the cache off).");
+        }
+
+        if (SigningKeyRefreshInterval < TimeSpan.Zero)
+        {
+            Add($"The '{nameof(SigningKeyRefreshInterval)}' option must not be negative.");
+        }
+
+        if (MaxBackchannelResponseSize <= 0)
+        {
+            Add($"The '{nameof(MaxBackchannelResponseSize)}' option must be a positive number of bytes.");
+        }
+
+        if (BackchannelTimeout <= TimeSpan.Zero)
+        {
+            Add($"The '{nameof(BackchannelTimeout)}' option must be a positive time span.");
+        }
+
+        if (UseSecurityTokenValidators)
+        {
+            Add($"The '{nameof(UseSecurityTokenValidators)}' option must stay false: the cidaas checks run in the token handler.");
+        }
+
+        if (!TokenHandlers.Any(handler => handler is CidaasAccessTokenHandler))
+        {
+            Add($"The '{nameof(TokenHandlers)}' option must keep the cidaas token handler.");
+        }
+
+        if (TokenValidationParameters is null)
+        {
+            Add($"The '{nameof(TokenValidationParameters)}' option must not be null.");
+        }
+        else if (TokenValidationParameters.ValidAlgorithms?.Any(IsForbiddenAlgorithm) == true)
+        {
+            Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none' or a symmetric (HS*) algorithm: cidaas signs with RSA keys.");
+        }
+
+        if (errors.Length > 0)
+        {
+            throw new ArgumentException("The cidaas bearer options are not valid:" + Environment.NewLine + errors.ToString().TrimEnd());
+        }
+    }
+
+    private static bool IsForbiddenAlgorithm(string algorithm)
+        => string.IsNullOrWhiteSpace(algorithm)
+           || algorithm.Equals(SecurityAlgorithms.None, StringComparison.OrdinalIgnoreCase)
+           || algorithm.StartsWith("HS", StringComparison.OrdinalIgnoreCase)
+           || algorithm.Contains("hmac", StringComparison.OrdinalIgnoreCase);
+
+    private void CheckEndpoint(string value, string name, Action<string> add)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            add($"The '{name}' option must be an absolute http or https URL.");
+        }
+        else if (uri.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata && !CidaasUrls.IsLoopback(value))
+        {
+            add($"The '{name}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false.");
+        }
+    }
+}

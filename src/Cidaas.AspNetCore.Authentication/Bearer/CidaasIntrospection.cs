@@ -1,0 +1,186 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text.Json;
+using Cidaas.AspNetCore.Authentication.Protocol;
+
+namespace Cidaas.AspNetCore.Authentication;
+
+/// <summary>
+/// RFC 7662 token introspection at cidaas: <see cref="IntrospectAsync"/> asks <c>/token-srv/introspect</c> (client
+/// credentials, <c>token</c>, <c>token_type_hint</c>) and says how long the answer may be cached;
+/// <see cref="Evaluate"/> applies the resource server's checks to an answer (fresh or cached) and builds the identity.
+/// </summary>
+internal static class CidaasIntrospection
+{
+    private const string EndpointName = "introspection endpoint";
+    private const string CannotValidateNow = "The token cannot be validated now";
+
+    // The depth CidaasBackchannelResponse.TryParseObject and the claim reader allow.
+    private const int MaxDepth = 32;
+
+    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+
+    /// <summary>Asks cidaas about the token. Throws <see cref="CidaasProtocolException"/> when no usable answer comes back.</summary>
+    public static async Task<CidaasIntrospectionEntry> IntrospectAsync(CidaasBearerOptions options, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.IntrospectionEndpoint);
+        request.Headers.Accept.Add(Json);
+        var form = new List<KeyValuePair<string, string>>(4)
+        {
+            new("token", token),
+            new("token_type_hint", "access_token"),
+        };
+        if (options.ClientAuthenticationMethod == CidaasClientAuthenticationMethod.ClientSecretBasic)
+        {
+            request.Headers.Authorization = CidaasBackchannel.CreateBasicCredentials(options.ClientId!, options.ClientSecret!);
+        }
+        else
+        {
+            form.Add(new("client_id", options.ClientId!));
+            form.Add(new("client_secret", options.ClientSecret!));
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+
+        CidaasBackchannelResponse response;
+        try
+        {
+            response = await CidaasBackchannel.SendAsync(
+                options.Backchannel, request, options.MaxBackchannelResponseSize, options.BackchannelTimeout, EndpointName, cancellationToken);
+        }
+        catch (CidaasProtocolException ex)
+        {
+            throw CidaasBearerErrors.Invalid(ex.Message, CannotValidateNow, ex);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionStatus((int)response.StatusCode), CannotValidateNow);
+        }
+
+        bool active;
+        DateTimeOffset? expires = null;
+        using (var document = response.IsJson ? response.TryParseObject() : null)
+        {
+            if (document is null
+                || !document.RootElement.TryGetProperty("active"u8, out var activeElement)
+                || activeElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionNotJson, CannotValidateNow);
+            }
+
+            active = activeElement.ValueKind == JsonValueKind.True;
+            if (TryGetTime(document.RootElement, "exp"u8, out var exp))
+            {
+                expires = exp;
+            }
+        }
+
+        var cacheUntil = now + options.IntrospectionCacheDuration;
+        if (active && expires is { } end && end < cacheUntil)
+        {
+            cacheUntil = end;
+        }
+
+        return new CidaasIntrospectionEntry(active, cacheUntil, response.Body);
+    }
+
+    /// <summary>Checks an introspection answer and builds the identity; throws <see cref="CidaasProtocolException"/> when the token must be refused.</summary>
+    public static (ClaimsIdentity Identity, CidaasIntrospectedToken Token) Evaluate(CidaasBearerOptions options, CidaasIntrospectionEntry entry, DateTimeOffset now)
+    {
+        if (!entry.Active)
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.TokenInactive, "The token is not active");
+        }
+
+        // A cached answer may come from a shared distributed cache: it is parsed as carefully as a fresh one.
+        using var document = TryParse(entry.Body)
+            ?? throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionNotJson, CannotValidateNow);
+        var root = document.RootElement;
+        var parameters = options.TokenValidationParameters;
+        var skew = parameters.ClockSkew;
+
+        if (GetString(root, "token_type"u8) is { } tokenType
+            && !tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+            && !tokenType.Equals("access_token", StringComparison.OrdinalIgnoreCase))
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionWrongTokenType, "The token is not an access token");
+        }
+
+        var hasExpiry = TryGetTime(root, "exp"u8, out var expires);
+        if (hasExpiry && expires + skew < now)
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionExpired, "The token has expired");
+        }
+
+        var hasNotBefore = TryGetTime(root, "nbf"u8, out var notBefore);
+        if (hasNotBefore && notBefore - skew > now)
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionNotYetValid, "The token is not valid yet");
+        }
+
+        var issuer = GetString(root, "iss"u8);
+        if (issuer is not null && !string.Equals(CidaasUrls.TrimTrailingSlash(issuer), options.Authority, StringComparison.Ordinal))
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionIssuerMismatch, "The issuer is invalid");
+        }
+
+        if (!CidaasBearerAudience.IsAccepted(root, options.Audiences))
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionAudienceMismatch, "The audience is invalid");
+        }
+
+        issuer ??= options.Authority ?? string.Empty;
+        var identity = CidaasBearerClaims.CreateIdentity(
+            entry.Body.Span,
+            parameters.AuthenticationType,
+            parameters.NameClaimType ?? ClaimsIdentity.DefaultNameClaimType,
+            parameters.RoleClaimType ?? ClaimsIdentity.DefaultRoleClaimType,
+            issuer);
+
+        TryGetTime(root, "iat"u8, out var issuedAt);
+        var validFrom = hasNotBefore ? notBefore : issuedAt;
+        var token = new CidaasIntrospectedToken(
+            GetString(root, "jti"u8),
+            issuer,
+            validFrom == default ? DateTime.MinValue : validFrom.UtcDateTime,
+            hasExpiry ? expires.UtcDateTime : DateTime.MinValue);
+        return (identity, token);
+    }
+
+    private static JsonDocument? TryParse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document;
+            }
+
+            document.Dispose();
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? GetString(JsonElement root, ReadOnlySpan<byte> name)
+        => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool TryGetTime(JsonElement root, ReadOnlySpan<byte> name, out DateTimeOffset time)
+    {
+        time = default;
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var seconds))
+        {
+            return false;
+        }
+
+        // Out-of-range values are clamped: a far-future 'exp' must not throw.
+        const long MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+        time = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, MaxSeconds));
+        return true;
+    }
+}
