@@ -35,7 +35,7 @@ for project in tests/*Tests/*.csproj; do
   log="artifacts/test-results/$name.log"
   dotnet test "$project" -c Release --no-build --nologo \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" \
-    --results-directory artifacts/test-results 2>&1 | tee "$log" | grep -E "^\s*(Failed|Passed!|Failed!|Skipped) |Error Message|^\s+at .*Tests|Total tests|error"
+    --results-directory artifacts/test-results 2>&1 | tee "$log" | grep -E "^\s+Failed |Error Message|Total tests|^\s+(Passed|Failed): "
   rc=${PIPESTATUS[0]}
   # The TRX report's counters are the runner's own count, whatever the console verbosity.
   trx="artifacts/test-results/$name.trx"

@@ -73,9 +73,10 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         var redirectUri = BuildRedirectUri(Options.CallbackPath);
         GenerateCorrelationId(properties);
 
-        var scope = ResolveScope(properties);
+        var requestedScope = ResolveRequestedScope(properties);
         var codeVerifier = Options.UsePkce ? CidaasPkce.CreateRandomValue() : null;
-        var nonce = ContainsScope(scope, "openid") ? CidaasPkce.CreateRandomValue() : null;
+        var openId = requestedScope is null ? Options.Scope.Contains("openid") : ContainsScope(requestedScope, "openid");
+        var nonce = openId ? CidaasPkce.CreateRandomValue() : null;
 
         properties.Items[CidaasStateKeys.Purpose] = CidaasStateKeys.SignInPurpose;
         properties.Items[CidaasStateKeys.RedirectUri] = redirectUri;
@@ -90,17 +91,23 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             properties.Items[CidaasStateKeys.Nonce] = nonce;
         }
 
-        var state = Options.StateDataFormat.Protect(properties);
-
-        var url = new CidaasQueryBuilder(Options.AuthorizationEndpoint!);
+        using var url = new CidaasQueryBuilder(Options.AuthorizationEndpoint!);
         url.Add(CidaasParameterNames.ResponseType, "code");
         url.Add(CidaasParameterNames.ClientId, Options.ClientId!);
         url.Add(CidaasParameterNames.RedirectUri, redirectUri);
-        url.Add(CidaasParameterNames.Scope, scope);
-        url.Add(CidaasParameterNames.State, state);
+        if (requestedScope is null)
+        {
+            url.AddList(CidaasParameterNames.Scope, Options.Scope);
+        }
+        else
+        {
+            url.Add(CidaasParameterNames.Scope, requestedScope);
+        }
+
+        AddState(url, properties);
         if (codeVerifier is not null)
         {
-            url.Add(CidaasParameterNames.CodeChallenge, CidaasPkce.CreateS256Challenge(codeVerifier));
+            AddCodeChallenge(url, codeVerifier);
             url.Add(CidaasParameterNames.CodeChallengeMethod, CidaasPkce.MethodS256);
         }
 
@@ -367,7 +374,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         properties.Items[CidaasStateKeys.Purpose] = CidaasStateKeys.SignOutPurpose;
         properties.Items[CidaasStateKeys.ExpiresAt] = (TimeProvider.GetUtcNow() + Options.RemoteAuthenticationTimeout).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-        var url = new CidaasQueryBuilder(Options.EndSessionEndpoint!);
+        using var url = new CidaasQueryBuilder(Options.EndSessionEndpoint!);
         if (idToken is not null)
         {
             url.Add(CidaasParameterNames.IdTokenHint, idToken);
@@ -509,7 +516,8 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
                 : new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };
         }
 
-        var error = GetString(document.RootElement, CidaasParameterNames.Error);
+        // An error may quote the request back: the secret, the code and the verifier go no further than this method.
+        var error = CidaasErrors.Redact(GetString(document.RootElement, CidaasParameterNames.Error), Options.ClientSecret, code, codeVerifier);
         if (!response.IsSuccess || error is not null)
         {
             using (document)
@@ -520,12 +528,12 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
                     throw new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };
                 }
 
-                var description = GetString(document.RootElement, CidaasParameterNames.ErrorDescription);
+                var description = CidaasErrors.Redact(GetString(document.RootElement, CidaasParameterNames.ErrorDescription), Options.ClientSecret, code, codeVerifier);
                 throw new CidaasProtocolException(
                     CidaasErrors.TokenEndpointError(error, description),
                     error,
                     description,
-                    GetString(document.RootElement, CidaasParameterNames.ErrorUri)) { StatusCode = status };
+                    CidaasErrors.Redact(GetString(document.RootElement, CidaasParameterNames.ErrorUri), Options.ClientSecret, code, codeVerifier)) { StatusCode = status };
             }
         }
 
@@ -593,37 +601,60 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             saved.Add(new AuthenticationToken { Name = "token_type", Value = tokens.TokenType });
         }
 
-        if (tokens.ExpiresIn is long seconds and > 0)
+        // A lifetime past the calendar's end (cidaas would never send one) is left out rather than allowed to throw.
+        var now = TimeProvider.GetUtcNow();
+        if (tokens.ExpiresIn is long seconds and > 0 && seconds < (DateTimeOffset.MaxValue - now).TotalSeconds)
         {
-            var expiresAt = TimeProvider.GetUtcNow() + TimeSpan.FromSeconds(seconds);
+            var expiresAt = now + TimeSpan.FromSeconds(seconds);
             saved.Add(new AuthenticationToken { Name = "expires_at", Value = expiresAt.ToString("o", CultureInfo.InvariantCulture) });
         }
 
         properties.StoreTokens(saved);
     }
 
-    private string ResolveScope(AuthenticationProperties properties)
+    /// <summary>The scopes this challenge asks for itself (its <c>scope</c> parameter); <see langword="null"/> for <see cref="CidaasOptions.Scope"/>.</summary>
+    private static string? ResolveRequestedScope(AuthenticationProperties properties)
     {
         var requested = properties.GetParameter<object>(CidaasParameterNames.Scope);
         return requested switch
         {
             string text when !string.IsNullOrWhiteSpace(text) => text.Trim(),
             IEnumerable<string> list when list.Any() => string.Join(' ', list),
-            _ => string.Join(' ', Options.Scope),
+            _ => null,
         };
     }
 
     private static bool ContainsScope(string scope, string value)
     {
-        foreach (var part in scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in scope.AsSpan().Split(' '))
         {
-            if (part == value)
+            if (scope.AsSpan(part).SequenceEqual(value))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private void AddState(CidaasQueryBuilder url, AuthenticationProperties properties)
+    {
+        if (Options.StateDataFormat is CidaasStateDataFormat format)
+        {
+            // The default format hands over the protected bytes: they are base64url-encoded straight into the URL.
+            url.AddBase64Url(CidaasParameterNames.State, format.ProtectToBytes(properties));
+        }
+        else
+        {
+            url.Add(CidaasParameterNames.State, Options.StateDataFormat.Protect(properties));
+        }
+    }
+
+    private static void AddCodeChallenge(CidaasQueryBuilder url, string codeVerifier)
+    {
+        Span<byte> challenge = stackalloc byte[CidaasPkce.S256ChallengeSize];
+        CidaasPkce.ComputeS256Challenge(codeVerifier, challenge);
+        url.AddBase64Url(CidaasParameterNames.CodeChallenge, challenge);
     }
 
     private void AddExtraAuthorizationParameters(CidaasQueryBuilder url, AuthenticationProperties properties)
@@ -674,7 +705,8 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     {
         if (string.IsNullOrEmpty(returnUrl))
         {
-            return fallback;
+            // The fallback (the current URL) is held to the same rule: a request for "//evil.example/" would make it protocol-relative.
+            returnUrl = fallback;
         }
 
         if (CidaasUrls.IsLocalUrl(returnUrl))

@@ -120,6 +120,8 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>
     /// The parameters the id_token is validated with. The handler fills in the issuer, the audience (<see cref="ClientId"/>)
     /// and the signing keys from the configuration when they are not set. Only <c>RS256</c> is accepted by default.
+    /// They are read once per configuration and key set and then shared by the sign-ins: to change them at run time,
+    /// assign a new instance rather than changing this one.
     /// </summary>
     public TokenValidationParameters TokenValidationParameters { get; set; } = new()
     {
@@ -163,6 +165,9 @@ public class CidaasOptions : RemoteAuthenticationOptions
     }
 
     internal CidaasSigningKeyCache SigningKeyCache { get; set; } = new();
+
+    // The id_token validation parameters of the current configuration and keys, shared by all sign-ins (see CidaasIdTokenValidator).
+    internal CidaasValidationParameters? ValidationParameters;
 
     internal bool RequireHttpsForAuthority => RequireHttpsMetadata && !CidaasUrls.IsLoopback(Authority);
 

@@ -1,10 +1,7 @@
-using System.Net.Http.Headers;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Cidaas.AspNetCore.Authentication;
 
@@ -34,7 +31,7 @@ public class CidaasPostConfigureOptions : IPostConfigureOptions<CidaasOptions>
         if (options.StateDataFormat is null)
         {
             var protector = options.DataProtectionProvider.CreateProtector(typeof(CidaasHandler).FullName!, name, "v1");
-            options.StateDataFormat = new PropertiesDataFormat(protector);
+            options.StateDataFormat = new CidaasStateDataFormat(protector);
         }
 
         if (Uri.TryCreate(options.Authority, UriKind.Absolute, out _))
@@ -48,32 +45,9 @@ public class CidaasPostConfigureOptions : IPostConfigureOptions<CidaasOptions>
             options.MetadataAddress ??= CidaasUrls.Combine(authority, CidaasDefaults.DiscoveryPath);
         }
 
-        if (options.Backchannel is null)
-        {
-            options.Backchannel = options.BackchannelHttpHandler is not null
-                ? new HttpClient(options.BackchannelHttpHandler)
-                : _httpClientFactory.CreateClient(CidaasDefaults.BackchannelHttpClientName);
-            options.Backchannel.Timeout = options.BackchannelTimeout;
-            options.Backchannel.MaxResponseContentBufferSize = options.MaxBackchannelResponseSize;
-            options.Backchannel.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Cidaas.AspNetCore.Authentication", typeof(CidaasHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
-        }
-
-        if (options.ConfigurationManager is null)
-        {
-            if (options.Configuration is not null)
-            {
-                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(options.Configuration);
-            }
-            else if (Uri.TryCreate(options.MetadataAddress, UriKind.Absolute, out _))
-            {
-                options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                    options.MetadataAddress,
-                    new OpenIdConnectConfigurationRetriever(),
-                    new HttpDocumentRetriever(options.Backchannel) { RequireHttps = options.RequireHttpsMetadata && !CidaasUrls.IsLoopback(options.MetadataAddress) })
-                {
-                    AutomaticRefreshInterval = options.AutomaticRefreshInterval,
-                };
-            }
-        }
+        options.Backchannel ??= CidaasMetadata.CreateBackchannel(
+            options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
+        options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
+            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval);
     }
 }

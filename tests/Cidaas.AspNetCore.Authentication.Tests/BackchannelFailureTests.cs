@@ -139,7 +139,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     [Fact]
     public async Task Token_endpoint_slower_than_the_backchannel_timeout_is_a_failure()
     {
-        await StartAppAsync(o => o.BackchannelTimeout = TimeSpan.FromMilliseconds(300));
+        await StartAppAsync(o => o.BackchannelTimeout = TimeSpan.FromSeconds(2));
 
         var response = await CallbackWithFaultAsync(CidaasDefaults.TokenPath, CidaasEmulatorFault.Delay(TimeSpan.FromSeconds(5)));
 
@@ -195,7 +195,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     [Fact]
     public async Task Userinfo_slower_than_the_backchannel_timeout_is_a_failure()
     {
-        await StartAppAsync(o => o.BackchannelTimeout = TimeSpan.FromMilliseconds(300));
+        await StartAppAsync(o => o.BackchannelTimeout = TimeSpan.FromSeconds(2));
 
         var response = await CallbackWithFaultAsync(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Delay(TimeSpan.FromSeconds(5)));
 

@@ -1,9 +1,6 @@
-using System.Net.Http.Headers;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Cidaas.AspNetCore.Authentication;
@@ -49,35 +46,10 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
 
         ConfigureValidation(name, options);
 
-        if (options.Backchannel is null)
-        {
-            options.Backchannel = options.BackchannelHttpHandler is not null
-                ? new HttpClient(options.BackchannelHttpHandler)
-                : _httpClientFactory.CreateClient(CidaasDefaults.BackchannelHttpClientName);
-            options.Backchannel.Timeout = options.BackchannelTimeout;
-            options.Backchannel.MaxResponseContentBufferSize = options.MaxBackchannelResponseSize;
-            options.Backchannel.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(
-                "Cidaas.AspNetCore.Authentication", typeof(CidaasBearerHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
-        }
-
-        if (options.ConfigurationManager is null)
-        {
-            if (options.Configuration is not null)
-            {
-                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(options.Configuration);
-            }
-            else if (Uri.TryCreate(options.MetadataAddress, UriKind.Absolute, out _))
-            {
-                options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                    options.MetadataAddress,
-                    new OpenIdConnectConfigurationRetriever(),
-                    new HttpDocumentRetriever(options.Backchannel) { RequireHttps = options.RequireHttpsMetadata && !CidaasUrls.IsLoopback(options.MetadataAddress) })
-                {
-                    AutomaticRefreshInterval = options.AutomaticRefreshInterval,
-                    RefreshInterval = options.RefreshInterval,
-                };
-            }
-        }
+        options.Backchannel ??= CidaasMetadata.CreateBackchannel(
+            options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
+        options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
+            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval, options.RefreshInterval);
     }
 
     private static void ConfigureValidation(string name, CidaasBearerOptions options)

@@ -94,7 +94,7 @@ internal static class CidaasIntrospection
         }
 
         // A cached answer may come from a shared distributed cache: it is parsed as carefully as a fresh one.
-        using var document = TryParse(entry.Body)
+        using var document = CidaasBackchannelResponse.ParseObject(entry.Body, MaxDepth)
             ?? throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionNotJson, CannotValidateNow);
         var root = document.RootElement;
         var parameters = options.TokenValidationParameters;
@@ -146,25 +146,6 @@ internal static class CidaasIntrospection
             validFrom == default ? DateTime.MinValue : validFrom.UtcDateTime,
             hasExpiry ? expires.UtcDateTime : DateTime.MinValue);
         return (identity, token);
-    }
-
-    private static JsonDocument? TryParse(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document;
-            }
-
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static string? GetString(JsonElement root, ReadOnlySpan<byte> name)

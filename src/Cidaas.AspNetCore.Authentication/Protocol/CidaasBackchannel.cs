@@ -15,16 +15,19 @@ internal readonly record struct CidaasBackchannelResponse(HttpStatusCode StatusC
         || MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Parses the body as one JSON object; <see langword="null"/> when it is empty, not JSON, or not an object.</summary>
-    public JsonDocument? TryParseObject()
+    public JsonDocument? TryParseObject() => ParseObject(Body, maxDepth: 32);
+
+    /// <summary>Parses one JSON object; <see langword="null"/> when the bytes are empty, not JSON, or not an object.</summary>
+    public static JsonDocument? ParseObject(ReadOnlyMemory<byte> body, int maxDepth)
     {
-        if (Body.IsEmpty)
+        if (body.IsEmpty)
         {
             return null;
         }
 
         try
         {
-            var document = JsonDocument.Parse(Body, new JsonDocumentOptions { MaxDepth = 32 });
+            var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return document;
@@ -46,6 +49,9 @@ internal readonly record struct CidaasBackchannelResponse(HttpStatusCode StatusC
 /// </summary>
 internal static class CidaasBackchannel
 {
+    // Timers count in whole milliseconds and may fire that much before the due time.
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(15);
+
     public static async Task<CidaasBackchannelResponse> SendAsync(
         HttpClient client,
         HttpRequestMessage request,
@@ -56,6 +62,7 @@ internal static class CidaasBackchannel
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
@@ -69,8 +76,10 @@ internal static class CidaasBackchannel
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            // Which token fired tells a timeout from a dropped connection; transports report both in several ways.
-            if (timeoutSource.IsCancellationRequested || ex is TaskCanceledException { InnerException: TimeoutException })
+            // Which token fired tells a timeout from a dropped connection; transports report both in several ways. An
+            // HttpClient.Timeout as long as ours may fire a moment first and surface as an abort: the clock decides then.
+            if (timeoutSource.IsCancellationRequested || ex is TaskCanceledException { InnerException: TimeoutException }
+                || System.Diagnostics.Stopwatch.GetElapsedTime(started) >= timeout - TimerSlack)
             {
                 throw new CidaasProtocolException(CidaasErrors.Timeout(endpointName, timeout), ex);
             }

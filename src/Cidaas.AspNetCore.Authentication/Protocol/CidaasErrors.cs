@@ -63,6 +63,30 @@ internal static class CidaasErrors
     public static string ConfigurationIssuerMismatch(string? issuer, string? authority)
         => $"CIDAAS3004: The discovery document's issuer '{Clean(issuer ?? string.Empty)}' is not the configured Authority '{authority}'. Refusing to sign anyone in.";
 
+    /// <summary>Replaces each secret in text from cidaas, as is or percent-encoded, with <c>[redacted]</c>.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Redact(string? text, params ReadOnlySpan<string?> secrets)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        foreach (var secret in secrets)
+        {
+            if (string.IsNullOrEmpty(secret))
+            {
+                continue;
+            }
+
+            text = text.Replace(secret, "[redacted]", StringComparison.Ordinal)
+                .Replace(Uri.EscapeDataString(secret), "[redacted]", StringComparison.Ordinal)
+                .Replace(System.Net.WebUtility.UrlEncode(secret), "[redacted]", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
     /// <summary>Text from cidaas or from the request, made safe for a log line or a plain-text page: short, one line.</summary>
     public static string Clean(string value)
     {

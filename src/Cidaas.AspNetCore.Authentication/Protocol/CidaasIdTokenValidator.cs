@@ -1,6 +1,8 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -24,8 +26,7 @@ internal static class CidaasIdTokenValidator
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var parameters = CreateParameters(options, configuration, timeProvider);
-        parameters.IssuerSigningKeys = options.SigningKeyCache.GetKeys(configuration);
+        var parameters = GetParameters(options, configuration, options.SigningKeyCache.GetKeys(configuration), timeProvider);
 
         var result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException && configuration.JwksUri is not null)
@@ -33,7 +34,7 @@ internal static class CidaasIdTokenValidator
             var refreshed = await options.SigningKeyCache.RefreshAsync(configuration, fetchKeys, timeProvider, options.SigningKeyRefreshInterval, cancellationToken);
             if (refreshed is not null)
             {
-                parameters.IssuerSigningKeys = refreshed;
+                parameters = GetParameters(options, configuration, refreshed, timeProvider);
                 result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
             }
         }
@@ -45,6 +46,30 @@ internal static class CidaasIdTokenValidator
 
         CheckClaims(options, token, expectedNonce, accessToken, parameters.ClockSkew, timeProvider);
         return token;
+    }
+
+    /// <summary>
+    /// The parameters for this configuration and key set. They are built once and shared by the sign-ins that follow
+    /// (the token handler only reads them): cloning <see cref="CidaasOptions.TokenValidationParameters"/> for every
+    /// sign-in cost more than all the id_token checks but the signature.
+    /// </summary>
+    private static TokenValidationParameters GetParameters(CidaasOptions options, OpenIdConnectConfiguration configuration, ICollection<SecurityKey> keys, TimeProvider timeProvider)
+    {
+        var cached = Volatile.Read(ref options.ValidationParameters);
+        if (cached is not null
+            && ReferenceEquals(cached.Configuration, configuration)
+            && ReferenceEquals(cached.Keys, keys)
+            && ReferenceEquals(cached.Template, options.TokenValidationParameters)
+            && ReferenceEquals(cached.TimeProvider, timeProvider)
+            && string.Equals(cached.ClientId, options.ClientId, StringComparison.Ordinal))
+        {
+            return cached.Parameters;
+        }
+
+        var parameters = CreateParameters(options, configuration, timeProvider);
+        parameters.IssuerSigningKeys = keys;
+        Volatile.Write(ref options.ValidationParameters, new CidaasValidationParameters(configuration, keys, options.TokenValidationParameters, timeProvider, options.ClientId, parameters));
+        return parameters;
     }
 
     private static TokenValidationParameters CreateParameters(CidaasOptions options, OpenIdConnectConfiguration configuration, TimeProvider timeProvider)
@@ -112,9 +137,8 @@ internal static class CidaasIdTokenValidator
             throw Invalid("it has no 'sub' claim.");
         }
 
-        var audiences = token.Audiences.ToList();
         token.TryGetPayloadValue<string>("azp", out var authorizedParty);
-        if (audiences.Count > 1 && authorizedParty is null)
+        if (authorizedParty is null && token.Audiences.Skip(1).Any())
         {
             throw Invalid("it names several audiences but no authorized party ('azp'); the extra audiences are not trusted.");
         }
@@ -139,27 +163,46 @@ internal static class CidaasIdTokenValidator
         }
 
         if (token.TryGetPayloadValue<string>("at_hash", out var accessTokenHash) && accessToken is not null
-            && !FixedTimeEquals(accessTokenHash, ComputeTokenHash(accessToken, token.Alg)))
+            && !MatchesTokenHash(accessTokenHash, accessToken, token.Alg))
         {
             throw Invalid("its 'at_hash' claim does not match the access token.");
         }
     }
 
-    /// <summary>The left half of the hash of the token's ASCII bytes, base64url (OpenID Connect Core §3.1.3.6).</summary>
-    internal static string ComputeTokenHash(string token, string algorithm)
+    /// <summary>
+    /// Whether <paramref name="expected"/> is the left half of the hash of the token's ASCII bytes, base64url
+    /// (OpenID Connect Core §3.1.3.6). Computed on the stack (or a pooled buffer for long tokens).
+    /// </summary>
+    internal static bool MatchesTokenHash(string expected, string token, string algorithm)
     {
-        var bytes = Encoding.ASCII.GetBytes(token);
-        var hash = algorithm switch
+        byte[]? rented = null;
+        var ascii = token.Length <= 1024 ? stackalloc byte[token.Length] : (rented = ArrayPool<byte>.Shared.Rent(token.Length)).AsSpan(0, token.Length);
+        try
         {
-            "RS384" or "PS384" or "ES384" => SHA384.HashData(bytes),
-            "RS512" or "PS512" or "ES512" => SHA512.HashData(bytes),
-            _ => SHA256.HashData(bytes),
-        };
-        return WebEncoders.Base64UrlEncode(hash, 0, hash.Length / 2);
+            Encoding.ASCII.GetBytes(token, ascii);
+            Span<byte> hash = stackalloc byte[SHA512.HashSizeInBytes];
+            var length = algorithm switch
+            {
+                "RS384" or "PS384" or "ES384" => SHA384.HashData(ascii, hash),
+                "RS512" or "PS512" or "ES512" => SHA512.HashData(ascii, hash),
+                _ => SHA256.HashData(ascii, hash),
+            };
+            Span<char> encoded = stackalloc char[Base64Url.GetEncodedLength(SHA512.HashSizeInBytes / 2)];
+            var written = Base64Url.EncodeToChars(hash[..(length / 2)], encoded);
+            return FixedTimeEquals(expected, encoded[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
-    private static bool FixedTimeEquals(string a, string b)
-        => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+    // Compares the UTF-16 code units: equal strings, and only those, have equal bytes; no copies are made.
+    private static bool FixedTimeEquals(string a, ReadOnlySpan<char> b)
+        => CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(a.AsSpan()), MemoryMarshal.AsBytes(b));
 
     private static CidaasProtocolException Invalid(string reason) => new(CidaasErrors.IdTokenInvalid(reason));
 

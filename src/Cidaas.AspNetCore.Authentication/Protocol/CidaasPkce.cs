@@ -9,6 +9,9 @@ internal static class CidaasPkce
 {
     public const string MethodS256 = "S256";
 
+    /// <summary>The size of an S256 challenge before base64url: a SHA-256 hash.</summary>
+    public const int S256ChallengeSize = SHA256.HashSizeInBytes;
+
     /// <summary>32 random bytes, base64url: a 43-character verifier, nonce or id (256 bits of entropy).</summary>
     public static string CreateRandomValue()
     {
@@ -20,10 +23,16 @@ internal static class CidaasPkce
     /// <summary>BASE64URL(SHA256(ASCII(verifier))).</summary>
     public static string CreateS256Challenge(string verifier)
     {
+        Span<byte> hash = stackalloc byte[S256ChallengeSize];
+        ComputeS256Challenge(verifier, hash);
+        return WebEncoders.Base64UrlEncode(hash);
+    }
+
+    /// <summary>SHA256(ASCII(verifier)) into <paramref name="hash"/>, to be base64url-encoded where it is written.</summary>
+    public static void ComputeS256Challenge(string verifier, Span<byte> hash)
+    {
         Span<byte> ascii = verifier.Length <= 256 ? stackalloc byte[verifier.Length] : new byte[verifier.Length];
         Encoding.ASCII.GetBytes(verifier, ascii);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(ascii, hash);
-        return WebEncoders.Base64UrlEncode(hash);
     }
 }

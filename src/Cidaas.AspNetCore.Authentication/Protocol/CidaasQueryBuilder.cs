@@ -1,32 +1,120 @@
-using System.Text;
+using System.Buffers;
+using System.Buffers.Text;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
-/// <summary>Appends percent-encoded query parameters to an endpoint URL that may already carry a query.</summary>
-internal struct CidaasQueryBuilder
+/// <summary>
+/// Appends percent-encoded query parameters to an endpoint URL that may already carry a query. Values are escaped
+/// straight into one pooled buffer, so that building the URL allocates only the final string.
+/// </summary>
+internal sealed class CidaasQueryBuilder : IDisposable
 {
-    private readonly StringBuilder _builder;
+    private char[] _buffer;
+    private int _length;
     private bool _hasQuery;
 
     public CidaasQueryBuilder(string endpoint)
     {
-        _builder = new StringBuilder(endpoint, endpoint.Length + 768);
+        _buffer = ArrayPool<char>.Shared.Rent(endpoint.Length + 1024);
+        endpoint.CopyTo(_buffer);
+        _length = endpoint.Length;
         var queryStart = endpoint.IndexOf('?', StringComparison.Ordinal);
         _hasQuery = queryStart >= 0;
         if (_hasQuery && queryStart == endpoint.Length - 1)
         {
             // "https://x/authz?" already ends in the separator.
-            _builder.Length--;
+            _length--;
             _hasQuery = false;
         }
     }
 
     public void Add(string name, string value)
     {
-        _builder.Append(_hasQuery ? '&' : '?');
-        _hasQuery = true;
-        _builder.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+        StartParameter(name);
+        AppendEscaped(value);
     }
 
-    public override readonly string ToString() => _builder.ToString();
+    /// <summary>Adds the values as one parameter, separated by (escaped) spaces, as OAuth's <c>scope</c>.</summary>
+    public void AddList(string name, IEnumerable<string> values)
+    {
+        StartParameter(name);
+        var first = true;
+        foreach (var value in values)
+        {
+            if (!first)
+            {
+                Append("%20");
+            }
+
+            AppendEscaped(value);
+            first = false;
+        }
+    }
+
+    /// <summary>Adds bytes as base64url, which needs no escaping.</summary>
+    public void AddBase64Url(string name, ReadOnlySpan<byte> value)
+    {
+        StartParameter(name);
+        var length = Base64Url.GetEncodedLength(value.Length);
+        EnsureCapacity(length);
+        _length += Base64Url.EncodeToChars(value, _buffer.AsSpan(_length));
+    }
+
+    public override string ToString() => new(_buffer, 0, _length);
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private void StartParameter(string name)
+    {
+        Append(_hasQuery ? "&" : "?");
+        _hasQuery = true;
+        AppendEscaped(name);
+        Append("=");
+    }
+
+    private void Append(string text)
+    {
+        EnsureCapacity(text.Length);
+        text.CopyTo(_buffer.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void AppendEscaped(string value)
+    {
+        // Escaping grows a value at most ninefold (a three-byte UTF-8 character becomes "%XX%XX%XX").
+        EnsureCapacity(value.Length);
+        int written;
+        while (!Uri.TryEscapeDataString(value, _buffer.AsSpan(_length), out written))
+        {
+            EnsureCapacity(Math.Max(value.Length * 9, _buffer.Length - _length + 1));
+        }
+
+        _length += written;
+    }
+
+    private void EnsureCapacity(int additional)
+    {
+        if (_buffer.Length - _length >= additional)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<char>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + additional));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(_buffer);
+        }
+
+        _buffer = larger;
+    }
 }

@@ -1,14 +1,17 @@
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
-/// <summary>Keys of the values kept in the protected state (<c>AuthenticationProperties.Items</c>).</summary>
+/// <summary>
+/// Keys of the values kept in the protected state (<c>AuthenticationProperties.Items</c>). They travel in every
+/// authorization URL, so they are short; the "c:" prefix keeps them apart from the application's own items.
+/// </summary>
 internal static class CidaasStateKeys
 {
-    public const string CodeVerifier = "cidaas.code_verifier";
-    public const string Nonce = "cidaas.nonce";
-    public const string RedirectUri = "cidaas.redirect_uri";
-    public const string Issuer = "cidaas.issuer";
-    public const string ExpiresAt = "cidaas.expires";
-    public const string Purpose = "cidaas.purpose";
+    public const string CodeVerifier = "c:cv";
+    public const string Nonce = "c:n";
+    public const string RedirectUri = "c:ru";
+    public const string Issuer = "c:iss";
+    public const string ExpiresAt = "c:exp";
+    public const string Purpose = "c:p";
     public const string SignInPurpose = "signin";
     public const string SignOutPurpose = "signout";
 }

@@ -7,11 +7,13 @@ using Xunit.Abstractions;
 namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>
-/// One emulator, one app and one browser per test. After every test the log lines and failure messages are
-/// scanned for the client secret and every code, verifier and token that crossed the wire: a hit fails the test.
+/// One emulator, one app and one browser per test. After every test the log lines, the failures (message, data and
+/// stack) and the app's error pages are scanned for the client secret and every code, verifier and token that crossed
+/// the wire: a hit fails the test.
 /// </summary>
 public abstract class SignInTestBase : IAsyncLifetime
 {
+    private readonly List<CidaasTestApp> _otherApps = [];
     private CidaasTestApp? _app;
 
     protected SignInTestBase(ITestOutputHelper output)
@@ -50,6 +52,19 @@ public abstract class SignInTestBase : IAsyncLifetime
             .Register(CidaasTestApp.Origin, _app.CreateHandler())
             .Register(Emulator.Authority, Emulator.CreateHandler());
         return _app;
+    }
+
+    /// <summary>
+    /// Starts one more app at the same origin and emulator (another instance behind the load balancer); it is scanned
+    /// for secrets and disposed like <see cref="App"/>. Point the browser at it with <see cref="TestBrowser.Register"/>.
+    /// </summary>
+    protected async Task<CidaasTestApp> StartAnotherAppAsync(
+        Action<CidaasOptions>? configure = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
+    {
+        var app = await CidaasTestApp.StartAsync(Emulator, Output, configure, configureBuilder);
+        _otherApps.Add(app);
+        return app;
     }
 
     /// <summary>A second cidaas scheme, "CidaasB", against the same emulator and client, on /signin-cidaas-b.</summary>
@@ -116,7 +131,7 @@ public abstract class SignInTestBase : IAsyncLifetime
         {
             if (_app is not null)
             {
-                AssertNoSecretLeaked();
+                await AssertNoSecretLeakedAsync();
             }
         }
         finally
@@ -126,11 +141,16 @@ public abstract class SignInTestBase : IAsyncLifetime
                 await _app.DisposeAsync();
             }
 
+            foreach (var other in _otherApps)
+            {
+                await other.DisposeAsync();
+            }
+
             await Emulator.DisposeAsync();
         }
     }
 
-    private void AssertNoSecretLeaked()
+    private async Task AssertNoSecretLeakedAsync()
     {
         var secrets = new HashSet<string>(StringComparer.Ordinal) { TestClients.ClientSecret };
         foreach (var token in App.SeenSecrets)
@@ -168,22 +188,36 @@ public abstract class SignInTestBase : IAsyncLifetime
         // ASP.NET Core's own request lines (Hosting.Diagnostics events 1 and 2) print every request URL, the
         // callback's single-use code included; that is the host's logging, documented in the README. Every other
         // line, ours above all, is held to the rule.
-        var texts = App.Logs.Lines
+        var apps = _otherApps.Prepend(App).ToList();
+        var texts = apps.SelectMany(a => a.Logs.Lines)
             .Where(l => !l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[1]:", StringComparison.Ordinal)
                      && !l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[2]:", StringComparison.Ordinal))
-            .Concat(App.Failures.SelectMany(Describe))
+            .Concat(apps.SelectMany(a => a.Failures).SelectMany(Describe))
             .ToList();
+        foreach (var hop in Browser.Hops.Where(h => (int)h.StatusCode >= 400 && h.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) == CidaasTestApp.Origin))
+        {
+            texts.Add(await hop.Content.ReadAsStringAsync());
+        }
+
         foreach (var secret in secrets.Where(s => s.Length >= 8))
         {
-            texts.Should().NotContain(t => t.Contains(secret, StringComparison.Ordinal), "no log line or failure message may contain a secret, code, verifier or token");
+            texts.Should().NotContain(t => t.Contains(secret, StringComparison.Ordinal), "no log line, failure or error page may contain a secret, code, verifier or token");
         }
     }
 
     private static IEnumerable<string> Describe(Exception exception)
     {
+        // ToString covers the message and stack of the whole chain; the data carries what cidaas said.
+        yield return exception.ToString();
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            yield return e.Message;
+            foreach (var value in e.Data.Values)
+            {
+                if (value is string text)
+                {
+                    yield return text;
+                }
+            }
         }
     }
 }

@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Cidaas.AspNetCore.Authentication.Protocol;
+
+/// <summary>
+/// The back channel and the discovery of a cidaas scheme, built the same way for the sign-in handler and the
+/// bearer handler.
+/// </summary>
+internal static class CidaasMetadata
+{
+    private static readonly ProductInfoHeaderValue UserAgent = new(
+        "Cidaas.AspNetCore.Authentication", typeof(CidaasMetadata).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>An HttpClient over the given handler, else the named <see cref="IHttpClientFactory"/> client.</summary>
+    public static HttpClient CreateBackchannel(HttpMessageHandler? handler, IHttpClientFactory factory, TimeSpan timeout, int maxResponseSize)
+    {
+        var client = handler is not null ? new HttpClient(handler) : factory.CreateClient(CidaasDefaults.BackchannelHttpClientName);
+        client.Timeout = timeout;
+        client.MaxResponseContentBufferSize = maxResponseSize;
+        client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
+        return client;
+    }
+
+    /// <summary>A fixed configuration when one is given, else a cached discovery of the metadata address over the back channel.</summary>
+    public static IConfigurationManager<OpenIdConnectConfiguration>? CreateConfigurationManager(
+        OpenIdConnectConfiguration? configuration,
+        string? metadataAddress,
+        HttpClient backchannel,
+        bool requireHttpsMetadata,
+        TimeSpan automaticRefreshInterval,
+        TimeSpan? refreshInterval = null)
+    {
+        if (configuration is not null)
+        {
+            return new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+        }
+
+        if (!Uri.TryCreate(metadataAddress, UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
+        var manager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            metadataAddress,
+            new OpenIdConnectConfigurationRetriever(),
+            new HttpDocumentRetriever(backchannel) { RequireHttps = requireHttpsMetadata && !CidaasUrls.IsLoopback(metadataAddress) })
+        {
+            AutomaticRefreshInterval = automaticRefreshInterval,
+        };
+
+        if (refreshInterval is { } interval)
+        {
+            manager.RefreshInterval = interval;
+        }
+
+        return manager;
+    }
+}
