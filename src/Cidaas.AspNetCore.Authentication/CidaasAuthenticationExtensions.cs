@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,13 +36,7 @@ public static class CidaasAuthenticationExtensions
         ArgumentNullException.ThrowIfNull(authenticationScheme);
         ArgumentNullException.ThrowIfNull(configureOptions);
 
-        builder.Services.AddHttpClient(CidaasDefaults.BackchannelHttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // Long-lived back-channel clients still notice DNS changes of the cidaas tenant.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AllowAutoRedirect = false,
-            });
+        CidaasMetadata.AddBackchannelClient(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
         return builder.AddRemoteScheme<CidaasOptions, CidaasHandler>(authenticationScheme, displayName, configureOptions);

@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,13 +51,7 @@ public static class CidaasBearerAuthenticationExtensions
         ArgumentNullException.ThrowIfNull(authenticationScheme);
         ArgumentNullException.ThrowIfNull(configureOptions);
 
-        builder.Services.AddHttpClient(CidaasDefaults.BackchannelHttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // Long-lived back-channel clients still notice DNS changes of the cidaas tenant.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AllowAutoRedirect = false,
-            });
+        CidaasMetadata.AddBackchannelClient(builder.Services);
         builder.Services.TryAddSingleton(services => new CidaasIntrospectionCache(services.GetService<IDistributedCache>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasBearerOptions>, CidaasBearerConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasBearerOptions>, CidaasBearerPostConfigureOptions>());

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -12,6 +13,19 @@ internal static class CidaasMetadata
 {
     private static readonly ProductInfoHeaderValue UserAgent = new(
         "Cidaas.AspNetCore.Authentication", typeof(CidaasMetadata).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>
+    /// Registers the named <see cref="IHttpClientFactory"/> client the back channel uses unless the options bring their
+    /// own: it never follows redirects (a 307 would re-post the client secret elsewhere), and its pooled connections
+    /// are renewed so that a long-lived client still notices DNS changes of the cidaas tenant.
+    /// </summary>
+    public static void AddBackchannelClient(IServiceCollection services)
+        => services.AddHttpClient(CidaasDefaults.BackchannelHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AllowAutoRedirect = false,
+            });
 
     /// <summary>An HttpClient over the given handler, else the named <see cref="IHttpClientFactory"/> client.</summary>
     public static HttpClient CreateBackchannel(HttpMessageHandler? handler, IHttpClientFactory factory, TimeSpan timeout, int maxResponseSize)
