@@ -469,39 +469,36 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
 
     private async Task<CidaasTokenResponse> ExchangeCodeAsync(string code, string redirectUri, string? codeVerifier, IDictionary<string, string> extraParameters)
     {
-        var form = new List<KeyValuePair<string, string>>(8)
-        {
-            new(CidaasParameterNames.GrantType, "authorization_code"),
-            new(CidaasParameterNames.Code, code),
-            new(CidaasParameterNames.RedirectUri, redirectUri),
-            new(CidaasParameterNames.ClientId, Options.ClientId!),
-        };
-
+        using var form = CidaasQueryBuilder.ForForm();
+        form.Add(CidaasParameterNames.GrantType, "authorization_code");
+        form.Add(CidaasParameterNames.Code, code);
+        form.Add(CidaasParameterNames.RedirectUri, redirectUri);
+        form.Add(CidaasParameterNames.ClientId, Options.ClientId!);
         if (codeVerifier is not null)
         {
-            form.Add(new(CidaasParameterNames.CodeVerifier, codeVerifier));
+            form.Add(CidaasParameterNames.CodeVerifier, codeVerifier);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, Options.TokenEndpoint);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, Options.RequestCache.GetUri(Options.TokenEndpoint!));
+        CidaasBackchannel.AcceptJson(request);
         if (Options.ClientAuthenticationMethod == CidaasClientAuthenticationMethod.ClientSecretBasic)
         {
-            request.Headers.Authorization = CidaasBackchannel.CreateBasicCredentials(Options.ClientId!, Options.ClientSecret!);
+            CidaasBackchannel.AddBasicCredentials(request, Options.RequestCache, Options.ClientId!, Options.ClientSecret!);
         }
         else
         {
-            form.Add(new(CidaasParameterNames.ClientSecret, Options.ClientSecret!));
+            form.Add(CidaasParameterNames.ClientSecret, Options.ClientSecret!);
         }
 
         foreach (var parameter in extraParameters)
         {
             if (!CidaasParameterNames.IsReserved(parameter.Key))
             {
-                form.Add(parameter);
+                form.Add(parameter.Key, parameter.Value ?? string.Empty);
             }
         }
 
-        request.Content = new FormUrlEncodedContent(form);
+        request.Content = form.ToFormContent();
 
         Logger.ExchangingCode(Options.TokenEndpoint, Options.ClientAuthenticationMethod);
         var response = await CidaasBackchannel.SendAsync(
@@ -542,9 +539,9 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
 
     private async Task<JsonDocument> GetUserInformationAsync(string accessToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Options.UserInformationEndpoint);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Options.RequestCache.GetUri(Options.UserInformationEndpoint!));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        CidaasBackchannel.AcceptJson(request);
 
         Logger.RequestingUserInformation(Options.UserInformationEndpoint);
         var response = await CidaasBackchannel.SendAsync(

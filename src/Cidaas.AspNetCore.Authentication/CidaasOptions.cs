@@ -166,6 +166,8 @@ public class CidaasOptions : RemoteAuthenticationOptions
 
     internal CidaasSigningKeyCache SigningKeyCache { get; set; } = new();
 
+    internal CidaasRequestCache RequestCache { get; } = new();
+
     // The id_token validation parameters of the current configuration and keys, shared by all sign-ins (see CidaasIdTokenValidator).
     internal CidaasValidationParameters? ValidationParameters;
 

@@ -81,6 +81,8 @@ public class CidaasBearerOptions : JwtBearerOptions
 
     internal CidaasSigningKeyCache SigningKeyCache { get; } = new();
 
+    internal CidaasRequestCache RequestCache { get; } = new();
+
     internal CidaasIntrospectionCache? IntrospectionCache { get; set; }
 
     internal ILogger Logger { get; set; } = NullLogger.Instance;

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Protocol;
@@ -18,29 +17,25 @@ internal static class CidaasIntrospection
     // The depth CidaasBackchannelResponse.TryParseObject and the claim reader allow.
     private const int MaxDepth = 32;
 
-    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
-
     /// <summary>Asks cidaas about the token. Throws <see cref="CidaasProtocolException"/> when no usable answer comes back.</summary>
     public static async Task<CidaasIntrospectionEntry> IntrospectAsync(CidaasBearerOptions options, string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.IntrospectionEndpoint);
-        request.Headers.Accept.Add(Json);
-        var form = new List<KeyValuePair<string, string>>(4)
-        {
-            new("token", token),
-            new("token_type_hint", "access_token"),
-        };
+        using var form = CidaasQueryBuilder.ForForm();
+        form.Add("token", token);
+        form.Add("token_type_hint", "access_token");
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.RequestCache.GetUri(options.IntrospectionEndpoint!));
+        CidaasBackchannel.AcceptJson(request);
         if (options.ClientAuthenticationMethod == CidaasClientAuthenticationMethod.ClientSecretBasic)
         {
-            request.Headers.Authorization = CidaasBackchannel.CreateBasicCredentials(options.ClientId!, options.ClientSecret!);
+            CidaasBackchannel.AddBasicCredentials(request, options.RequestCache, options.ClientId!, options.ClientSecret!);
         }
         else
         {
-            form.Add(new("client_id", options.ClientId!));
-            form.Add(new("client_secret", options.ClientSecret!));
+            form.Add("client_id", options.ClientId!);
+            form.Add("client_secret", options.ClientSecret!);
         }
 
-        request.Content = new FormUrlEncodedContent(form);
+        request.Content = form.ToFormContent();
 
         CidaasBackchannelResponse response;
         try

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
@@ -90,12 +89,13 @@ internal static class CidaasBackchannel
         }
     }
 
-    public static AuthenticationHeaderValue CreateBasicCredentials(string clientId, string clientSecret)
-    {
-        // RFC 6749 §2.3.1: both halves are form-url-encoded before they are joined and Base64-encoded.
-        var raw = WebUtility.UrlEncode(clientId) + ":" + WebUtility.UrlEncode(clientSecret);
-        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(raw)));
-    }
+    /// <summary>Asks for JSON, without allocating a parsed header value for every request.</summary>
+    public static void AcceptJson(HttpRequestMessage request)
+        => request.Headers.TryAddWithoutValidation("Accept", "application/json");
+
+    /// <summary>Authenticates the client with <c>client_secret_basic</c> (the header value is computed once per secret).</summary>
+    public static void AddBasicCredentials(HttpRequestMessage request, CidaasRequestCache cache, string clientId, string clientSecret)
+        => request.Headers.TryAddWithoutValidation("Authorization", cache.GetBasicCredentials(clientId, clientSecret));
 
     private static async Task<ReadOnlyMemory<byte>> ReadCappedAsync(HttpContent content, int maxBytes, string endpointName, CancellationToken cancellationToken)
     {

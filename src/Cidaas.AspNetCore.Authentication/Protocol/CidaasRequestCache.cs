@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text;
+
+namespace Cidaas.AspNetCore.Authentication.Protocol;
+
+/// <summary>
+/// What the back-channel requests of one scheme would otherwise compute again on every sign-in: the endpoint URIs
+/// (<see cref="HttpRequestMessage"/> parses a string URI each time) and the Basic client credentials. Each value is
+/// recomputed when the option it comes from is replaced.
+/// </summary>
+internal sealed class CidaasRequestCache
+{
+    private const int MaxEndpoints = 8;
+
+    private EndpointEntry[] _endpoints = [];
+    private BasicCredentials? _basic;
+
+    /// <summary>The parsed URI of an endpoint option.</summary>
+    public Uri GetUri(string endpoint)
+    {
+        var endpoints = Volatile.Read(ref _endpoints);
+        foreach (var entry in endpoints)
+        {
+            if (ReferenceEquals(entry.Text, endpoint))
+            {
+                return entry.Uri;
+            }
+        }
+
+        var uri = new Uri(endpoint, UriKind.Absolute);
+        if (endpoints.Length < MaxEndpoints)
+        {
+            Volatile.Write(ref _endpoints, [.. endpoints, new EndpointEntry(endpoint, uri)]);
+        }
+
+        return uri;
+    }
+
+    /// <summary>
+    /// The value of the <c>Authorization</c> header for <c>client_secret_basic</c>: RFC 6749 §2.3.1 form-url-encodes
+    /// both halves before they are joined and Base64-encoded.
+    /// </summary>
+    public string GetBasicCredentials(string clientId, string clientSecret)
+    {
+        var basic = Volatile.Read(ref _basic);
+        if (basic is null || !ReferenceEquals(basic.ClientId, clientId) || !ReferenceEquals(basic.ClientSecret, clientSecret))
+        {
+            var raw = WebUtility.UrlEncode(clientId) + ":" + WebUtility.UrlEncode(clientSecret);
+            basic = new BasicCredentials(clientId, clientSecret, "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(raw)));
+            Volatile.Write(ref _basic, basic);
+        }
+
+        return basic.HeaderValue;
+    }
+
+    private sealed record EndpointEntry(string Text, Uri Uri);
+
+    // A class, not a record: a record's ToString would print the secret.
+    private sealed class BasicCredentials(string clientId, string clientSecret, string headerValue)
+    {
+        public string ClientId { get; } = clientId;
+
+        public string ClientSecret { get; } = clientSecret;
+
+        public string HeaderValue { get; } = headerValue;
+    }
+}
