@@ -5,9 +5,10 @@ namespace Cidaas.AspNetCore.Authentication.Benchmarks.Profiling;
 
 /// <summary>
 /// <c>-- --profile [name]</c>: the bytes each scenario allocates per request (and the bare host's, for an anonymous
-/// request), then interleaved timings (wall time and CPU time of the request thread), for the scenarios whose name
-/// contains <c>name</c>. <c>PROFILE_TYPES=1</c> adds the types that allocate most (the runtime's AllocationTick
-/// events); <c>PROFILE_LOOP_SECONDS=n</c> runs the scenarios that long first, for <c>dotnet-trace</c>. A quick
+/// request), then interleaved timings (wall time and CPU time of the request thread, and the paired ratios of each
+/// cidaas scenario to the others of its kind), for the scenarios whose name contains <c>name</c>.
+/// <c>PROFILE_TYPES=1</c> adds the types that allocate most (the runtime's AllocationTick events);
+/// <c>PROFILE_LOOP_SECONDS=n</c> runs the scenarios that long first, for <c>dotnet-trace</c> or <c>perf</c>. A quick
 /// profile without tools beyond the SDK; BenchmarkDotNet's numbers stay the reference.
 /// </summary>
 internal static class AllocationProfile
@@ -101,7 +102,12 @@ internal static class AllocationProfile
         bearer.CidaasBearerHost.ThrowIfAnyUnexpectedAnswer("AddCidaasBearer");
     }
 
-    /// <summary>Rounds of interleaved batches, so that a busy machine slows every operation alike; prints the median per operation.</summary>
+    /// <summary>
+    /// Rounds of interleaved batches, so that a busy machine slows every operation alike; prints the median per
+    /// operation and, for each cidaas operation, the median over the rounds of its time divided by that of the other
+    /// operations of its kind in the same round. Batches of one round run within a fraction of a second of each other,
+    /// so that ratio compares the handlers in the same state of the machine (see docs/performance.md).
+    /// </summary>
     private static async Task CompareTimesAsync((string Name, Func<Task> Run)[] operations)
     {
         const int Rounds = 30;
@@ -126,10 +132,31 @@ internal static class AllocationProfile
 
         for (var i = 0; i < operations.Length; i++)
         {
-            var sorted = samples[i].Order().ToList();
-            var cpuSorted = cpuSamples[i].Order().ToList();
-            Console.WriteLine($"{operations[i].Name}: median {sorted[sorted.Count / 2]:F1} us/op (min {sorted[0]:F1}), thread CPU median {cpuSorted[cpuSorted.Count / 2]:F1} us/op");
+            Console.WriteLine($"{operations[i].Name}: median {Median(samples[i]):F1} us/op (min {samples[i].Min():F1}), thread CPU median {Median(cpuSamples[i]):F1} us/op");
         }
+
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var kind = Kind(operations[i].Name);
+            if (!operations[i].Name.Contains("cidaas", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            for (var j = 0; j < operations.Length; j++)
+            {
+                if (j != i && Kind(operations[j].Name) == kind)
+                {
+                    var ratios = samples[i].Zip(samples[j], (own, other) => own / other).ToList();
+                    var cpuRatios = cpuSamples[i].Zip(cpuSamples[j], (own, other) => other > 0 ? own / other : 0).ToList();
+                    Console.WriteLine($"{operations[i].Name} / {operations[j].Name}: paired median ratio {Median(ratios):F2} (rounds from {ratios.Min():F2} to {ratios.Max():F2}), in thread CPU {Median(cpuRatios):F2}");
+                }
+            }
+        }
+
+        static string Kind(string name) => name[..name.IndexOf(':', StringComparison.Ordinal)];
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
     }
 
     // CPU time of this thread (the requests complete synchronously on it), which a busy machine does not inflate as it does wall time.
