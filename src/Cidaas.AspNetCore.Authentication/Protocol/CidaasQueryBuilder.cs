@@ -38,7 +38,7 @@ internal sealed class CidaasQueryBuilder : IDisposable
         _form = true;
     }
 
-    /// <summary>A form body: <c>name=value</c> pairs joined by <c>&amp;</c>, escaped as RFC 3986 unreserved characters.</summary>
+    /// <summary>A form body: <c>name=value</c> pairs joined by <c>&amp;</c>, every character but RFC 3986's unreserved ones percent-encoded.</summary>
     public static CidaasQueryBuilder ForForm() => new();
 
     public void Add(string name, string value)
@@ -101,15 +101,15 @@ internal sealed class CidaasQueryBuilder : IDisposable
 
     private void StartParameter(string name)
     {
-        if (_form && !_hasQuery)
+        if (_hasQuery)
         {
-            _hasQuery = true;
-            AppendEscaped(name);
-            Append("=");
-            return;
+            Append("&");
+        }
+        else if (!_form)
+        {
+            Append("?");
         }
 
-        Append(_hasQuery ? "&" : "?");
         _hasQuery = true;
         AppendEscaped(name);
         Append("=");
