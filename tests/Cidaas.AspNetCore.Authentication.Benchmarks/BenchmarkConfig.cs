@@ -10,7 +10,7 @@ namespace Cidaas.AspNetCore.Authentication.Benchmarks;
 /// A short job so that the whole run takes minutes on two cores: one launch, 30 warm-up iterations (the ASP.NET Core
 /// pipeline needs that many before tiered compilation and dynamic PGO have settled on a small machine) and 100
 /// measured ones: the shared virtual machine this was tuned on alternates between two speeds every few seconds
-/// (docs/performance.md), and 10 to 25 seconds of measurement per benchmark spread each one over several changes.
+/// (docs/performance.md), and 10 to 35 seconds of measurement per benchmark spread each one over several changes.
 /// With allocations per operation, and the ratios to the baseline of each class, of means and of medians.
 /// </summary>
 public sealed class BenchmarkConfig : ManualConfig

@@ -6,9 +6,10 @@ using BenchmarkDotNet.Running;
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;
 
 /// <summary>
-/// Median time over the baseline's median time. On a shared virtual machine a burst of load from another job slows
-/// some iterations of one benchmark and not the other's (BenchmarkDotNet measures them one after the other); the
-/// median moves less with such a burst than the mean that BenchmarkDotNet's <c>Ratio</c> is made of.
+/// Median time over the baseline's median time. On a shared virtual machine whose speed changes every few seconds
+/// (docs/performance.md), some iterations of one benchmark run slow and not the same share of the other's
+/// (BenchmarkDotNet measures them one after the other); the median moves less with that than the mean that
+/// BenchmarkDotNet's <c>Ratio</c> is made of.
 /// </summary>
 internal sealed class MedianRatioColumn : IColumn
 {
