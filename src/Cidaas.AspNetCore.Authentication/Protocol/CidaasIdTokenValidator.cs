@@ -148,6 +148,16 @@ internal static class CidaasIdTokenValidator
             throw Invalid("its authorized party ('azp') is not this client.");
         }
 
+        // OpenID Connect Core §3.1.3.7 step 3: an audience the client does not trust rejects the token, whatever 'azp' says.
+        // The only audience trusted is the client itself: cidaas issues id_tokens for the client alone.
+        foreach (var audience in token.Audiences)
+        {
+            if (!string.Equals(audience, options.ClientId, StringComparison.Ordinal))
+            {
+                throw Invalid("it names an audience ('aud') other than this client, which this client does not trust.");
+            }
+        }
+
         token.TryGetPayloadValue<string>("nonce", out var nonce);
         if (expectedNonce is not null || nonce is not null)
         {
