@@ -122,6 +122,12 @@ internal static class CidaasIdTokenValidator
 
     private static void CheckClaims(CidaasOptions options, JsonWebToken token, string? expectedNonce, string? accessToken, TimeSpan clockSkew, TimeProvider timeProvider)
     {
+        // RFC 7515 §4.1.11: no header extension is understood here, so any 'crit' (even an empty one, which is invalid) rejects.
+        if (token.TryGetHeaderValue<object>("crit", out _))
+        {
+            throw Invalid("its header lists critical extensions ('crit') that this client does not understand.");
+        }
+
         if (!token.TryGetPayloadValue<long>("iat", out var issuedAt))
         {
             throw Invalid("it has no 'iat' claim.");

@@ -38,4 +38,17 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
         response.StatusCode.Should().Be(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         HasSignInCookie().Should().BeTrue();
     }
+
+    [Fact]
+    public async Task Id_token_with_a_critical_header_extension_is_rejected()
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        Emulator.IssueNextIdTokenWith(CidaasIdTokenDefect.CriticalHeader);
+
+        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+
+        failure.Message.Should().Contain("'crit'");
+        UserInfoRequests.Should().Be(0);
+    }
 }
