@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -16,6 +17,8 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// </summary>
 internal static class CidaasIdTokenValidator
 {
+    private const string NotWellFormed = "it is not a well-formed JWT.";
+
     public static async Task<JsonWebToken> ValidateAsync(
         CidaasOptions options,
         OpenIdConnectConfiguration configuration,
@@ -128,12 +131,8 @@ internal static class CidaasIdTokenValidator
             throw Invalid("its header lists critical extensions ('crit') that this client does not understand.");
         }
 
-        if (!token.TryGetPayloadValue<long>("iat", out var issuedAt))
-        {
-            throw Invalid("it has no 'iat' claim.");
-        }
-
-        if (DateTimeOffset.FromUnixTimeSeconds(issuedAt) > timeProvider.GetUtcNow() + clockSkew)
+        var issuedAt = ReadDates(token) ?? throw Invalid("it has no 'iat' claim.");
+        if (issuedAt > timeProvider.GetUtcNow() + clockSkew)
         {
             throw Invalid("its 'iat' claim lies in the future.");
         }
@@ -186,6 +185,42 @@ internal static class CidaasIdTokenValidator
     }
 
     /// <summary>
+    /// The token's <c>iat</c>, after checking that <c>exp</c>, <c>iat</c>, <c>nbf</c> and <c>auth_time</c> are usable dates
+    /// (<see cref="CidaasNumericDates"/>): IdentityModel has read the payload already, but accepts a string or a clamped date.
+    /// </summary>
+    private static DateTimeOffset? ReadDates(JsonWebToken token)
+    {
+        var encoded = token.EncodedPayload;
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        try
+        {
+            string? unusable;
+            DateTimeOffset? issuedAt;
+            try
+            {
+                if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+                {
+                    throw Invalid(NotWellFormed);
+                }
+
+                unusable = CidaasNumericDates.FindUnusable(buffer.AsSpan(0, length), out issuedAt);
+            }
+            catch (JsonException)
+            {
+                throw Invalid(NotWellFormed);
+            }
+
+            return unusable is null
+                ? issuedAt
+                : throw Invalid($"its '{unusable}' claim is not a date between the years 1 and 9999 (a JSON number of seconds, RFC 7519 NumericDate).");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
     /// Whether <paramref name="expected"/> is the left half of the hash of the token's ASCII bytes, base64url
     /// (OpenID Connect Core §3.1.3.6). Computed on the stack (or a pooled buffer for long tokens).
     /// </summary>
@@ -234,7 +269,7 @@ internal static class CidaasIdTokenValidator
         SecurityTokenNotYetValidException => "it is not valid yet ('nbf').",
         SecurityTokenNoExpirationException => "it has no 'exp' claim.",
         SecurityTokenInvalidLifetimeException => "its lifetime ('exp'/'nbf') is not valid.",
-        SecurityTokenMalformedException or ArgumentException => "it is not a well-formed JWT.",
+        SecurityTokenMalformedException or ArgumentException => NotWellFormed,
         null => "it could not be validated.",
         _ => $"it failed validation ({exception.GetType().Name}).",
     };

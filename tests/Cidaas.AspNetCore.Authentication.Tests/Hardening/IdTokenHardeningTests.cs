@@ -51,4 +51,80 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
         failure.Message.Should().Contain("'crit'");
         UserInfoRequests.Should().Be(0);
     }
+
+    public static TheoryData<string, string> UnusableDates => new()
+    {
+        { "iat", "253402300800" },        // 10000-01-01T00:00:00Z, one second past DateTimeOffset.MaxValue
+        { "iat", "9223372036854775807" }, // long.MaxValue
+        { "iat", "-62135596801" },        // one second before 0001-01-01
+        { "iat", "\"1700000000\"" },
+        { "exp", "253402300800" },
+        { "exp", "9223372036854775807" },
+        { "exp", "\"4102444800\"" },
+        { "nbf", "\"0\"" },
+        { "nbf", "-62135596801" },
+        { "auth_time", "253402300800" },
+        { "auth_time", "-62135596801" },
+        { "auth_time", "\"yesterday\"" },
+        { "auth_time", "false" },
+        { "auth_time", "null" },
+        { "auth_time", "[1700000000]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableDates))]
+    public async Task Id_token_with_a_date_that_is_no_usable_NumericDate_is_rejected_naming_the_claim(string member, string json)
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        Emulator.IssueNextIdTokenWithMember(member, json);
+
+        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+
+        failure.Message.Should().Contain($"'{member}'").And.Contain("not a date");
+        UserInfoRequests.Should().Be(0);
+    }
+
+    // IdentityModel itself cannot read these while it parses the token: they stay refused as malformed, with a CIDAAS code.
+    public static TheoryData<string, string> UnreadableDates => new()
+    {
+        { "iat", "99999999999999999999999" }, // beyond long
+        { "iat", "1e400" },                   // beyond double
+        { "iat", "true" },
+        { "iat", "null" },
+        { "iat", "[1700000000]" },
+        { "iat", "{}" },
+        { "exp", "1e400" },
+        { "exp", "[4102444800]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableDates))]
+    public async Task Id_token_with_a_date_IdentityModel_cannot_read_is_rejected_as_malformed(string member, string json)
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        Emulator.IssueNextIdTokenWithMember(member, json);
+
+        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+
+        failure.Message.Should().Contain("well-formed");
+        UserInfoRequests.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("iat")]
+    [InlineData("auth_time")]
+    public async Task Id_token_with_a_fractional_NumericDate_is_accepted(string member)
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        Emulator.IssueNextIdTokenWithMember(member, now.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".25");
+
+        var response = await Browser.GetAsync(callback.ToString());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        HasSignInCookie().Should().BeTrue();
+    }
 }
