@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
@@ -16,40 +17,23 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [Fact]
     public async Task Id_token_with_an_extra_untrusted_audience_is_rejected_even_when_azp_names_this_client()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWith(CidaasIdTokenDefect.ExtraUntrustedAudienceWithAzp);
-
-        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWith(CidaasIdTokenDefect.ExtraUntrustedAudienceWithAzp));
 
         failure.Message.Should().Contain("audience").And.Contain("not trust");
-        UserInfoRequests.Should().Be(0);
     }
 
     [Fact]
     public async Task Id_token_whose_audiences_are_all_this_client_with_azp_is_accepted()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWithMember("aud", $"""["{TestClients.ClientId}", "{TestClients.ClientId}"]""");
-
-        var response = await Browser.GetAsync(callback.ToString());
-
-        response.StatusCode.Should().Be(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
-        HasSignInCookie().Should().BeTrue();
+        await SignInAcceptedAsync(e => e.IssueNextIdTokenWithMember("aud", $"""["{TestClients.ClientId}", "{TestClients.ClientId}"]"""));
     }
 
     [Fact]
     public async Task Id_token_with_a_critical_header_extension_is_rejected()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWith(CidaasIdTokenDefect.CriticalHeader);
-
-        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWith(CidaasIdTokenDefect.CriticalHeader));
 
         failure.Message.Should().Contain("'crit'");
-        UserInfoRequests.Should().Be(0);
     }
 
     public static TheoryData<string, string> UnusableDates => new()
@@ -75,14 +59,9 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [MemberData(nameof(UnusableDates))]
     public async Task Id_token_with_a_date_that_is_no_usable_NumericDate_is_rejected_naming_the_claim(string member, string json)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWithMember(member, json);
-
-        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWithMember(member, json));
 
         failure.Message.Should().Contain($"'{member}'").And.Contain("not a date");
-        UserInfoRequests.Should().Be(0);
     }
 
     // IdentityModel itself cannot read these while it parses the token: they stay refused as malformed, with a CIDAAS code.
@@ -102,14 +81,9 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [MemberData(nameof(UnreadableDates))]
     public async Task Id_token_with_a_date_IdentityModel_cannot_read_is_rejected_as_malformed(string member, string json)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWithMember(member, json);
-
-        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWithMember(member, json));
 
         failure.Message.Should().Contain("well-formed");
-        UserInfoRequests.Should().Be(0);
     }
 
     [Theory]
@@ -117,10 +91,30 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [InlineData("auth_time")]
     public async Task Id_token_with_a_fractional_NumericDate_is_accepted(string member)
     {
+        var aSecondAgo = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+
+        await SignInAcceptedAsync(e => e.IssueNextIdTokenWithMember(member, aSecondAgo.ToString(CultureInfo.InvariantCulture) + ".25"));
+    }
+
+    /// <summary>Signs in with the next id_token shaped by <paramref name="shape"/>; expects a CIDAAS3002 failure before userinfo.</summary>
+    private async Task<CidaasProtocolException> SignInRejectedAsync(Action<CidaasEmulator> shape)
+    {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        Emulator.IssueNextIdTokenWithMember(member, now.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".25");
+        shape(Emulator);
+
+        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+
+        UserInfoRequests.Should().Be(0);
+        return failure;
+    }
+
+    /// <summary>Signs in with the next id_token shaped by <paramref name="shape"/>; expects the sign-in to succeed.</summary>
+    private async Task SignInAcceptedAsync(Action<CidaasEmulator> shape)
+    {
+        await StartAppAsync();
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        shape(Emulator);
 
         var response = await Browser.GetAsync(callback.ToString());
 
