@@ -12,8 +12,9 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 
 /// <summary>
 /// Validates an id_token as OpenID Connect Core 1.0 §3.1.3.7 asks of a relying party: signature with an allowed
-/// algorithm and a key of the issuer, <c>iss</c>, <c>aud</c>/<c>azp</c>, <c>exp</c>/<c>iat</c>, <c>nonce</c>,
-/// <c>sub</c> and <c>at_hash</c>. A key id unknown to the cache causes one refetch of the keys and one retry.
+/// algorithm and a key of the issuer, no <c>crit</c> header, <c>iss</c>, <c>aud</c> (this client and no other
+/// audience)/<c>azp</c>, <c>exp</c>/<c>iat</c> (and every date a usable NumericDate), <c>nonce</c>, <c>sub</c> and
+/// <c>at_hash</c>. A key id unknown to the cache causes one refetch of the keys and one retry.
 /// </summary>
 internal static class CidaasIdTokenValidator
 {
