@@ -1,6 +1,9 @@
 using System.Net;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
@@ -131,13 +134,35 @@ public sealed class KestrelReturnUrlTests(ITestOutputHelper output) : SignInTest
         response.Headers.Location!.OriginalString.Should().Be("/abgemeldet-%C3%B6");
     }
 
-    /// <summary>Challenges through <c>/login?returnUrl=…</c>, signs in at the emulator and returns the callback's answer.</summary>
-    private async Task<HttpResponseMessage> SignInThroughLoginAsync(string returnUrl)
+    [Theory]
+    [InlineData("~/café", "/sh%C3%B6p/caf%C3%A9")]
+    [InlineData("https://evil.example/", "/sh%C3%B6p/")]
+    public async Task Return_url_under_a_path_base_with_non_ascii_text_is_percent_encoded(string returnUrl, string expected)
     {
-        var challenge = await Browser.GetAsync(App.BaseAddress + "/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        await StartAppOnKestrelAsync(configureBuilder: b => b.Services.AddTransient<IStartupFilter>(_ => new PathBaseStartupFilter("/shöp")));
+
+        var response = await SignInThroughLoginAsync(returnUrl, "/sh%C3%B6p");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        response.Headers.Location!.OriginalString.Should().Be(expected);
+    }
+
+    /// <summary>Challenges through <c>/login?returnUrl=…</c>, signs in at the emulator and returns the callback's answer.</summary>
+    private async Task<HttpResponseMessage> SignInThroughLoginAsync(string returnUrl, string pathBase = "")
+    {
+        var challenge = await Browser.GetAsync(App.BaseAddress + pathBase + "/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
         challenge.StatusCode.Should().Be(HttpStatusCode.Redirect, await challenge.Content.ReadAsStringAsync());
         var callback = await AuthorizeAsync(challenge.Headers.Location!);
         callback.GetLeftPart(UriPartial.Authority).Should().Be(App.BaseAddress);
         return await Browser.GetAsync(callback.ToString());
+    }
+
+    private sealed class PathBaseStartupFilter(string pathBase) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UsePathBase(pathBase);
+            next(app);
+        };
     }
 }

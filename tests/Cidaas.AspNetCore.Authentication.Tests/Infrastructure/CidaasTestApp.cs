@@ -68,8 +68,9 @@ public sealed class CidaasTestApp : IAsyncDisposable
         => StartAsync(emulator, output, configure, configureBuilder, configureAuthentication, onKestrel: false);
 
     /// <summary>Starts the app on Kestrel at <c>http://127.0.0.1:{any free port}</c>; see <see cref="BaseAddress"/>.</summary>
-    public static Task<CidaasTestApp> StartOnKestrelAsync(CidaasEmulator emulator, ITestOutputHelper? output, Action<CidaasOptions>? configure = null)
-        => StartAsync(emulator, output, configure, configureBuilder: null, configureAuthentication: null, onKestrel: true);
+    public static Task<CidaasTestApp> StartOnKestrelAsync(
+        CidaasEmulator emulator, ITestOutputHelper? output, Action<CidaasOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
+        => StartAsync(emulator, output, configure, configureBuilder, configureAuthentication: null, onKestrel: true);
 
     private static async Task<CidaasTestApp> StartAsync(
         CidaasEmulator emulator,

@@ -48,8 +48,9 @@ public abstract class SignInTestBase : IAsyncLifetime
         => UseApp(await CidaasTestApp.StartAsync(Emulator, Output, configure, configureBuilder, configureAuthentication));
 
     /// <summary>Starts <see cref="App"/> on Kestrel at a loopback port (<see cref="CidaasTestApp.BaseAddress"/>); the browser reaches it over TCP.</summary>
-    protected async Task<CidaasTestApp> StartAppOnKestrelAsync(Action<CidaasOptions>? configure = null)
-        => UseApp(await CidaasTestApp.StartOnKestrelAsync(Emulator, Output, configure));
+    protected async Task<CidaasTestApp> StartAppOnKestrelAsync(
+        Action<CidaasOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
+        => UseApp(await CidaasTestApp.StartOnKestrelAsync(Emulator, Output, configure, configureBuilder));
 
     private CidaasTestApp UseApp(CidaasTestApp app)
     {
