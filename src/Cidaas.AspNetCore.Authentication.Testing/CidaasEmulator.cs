@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Testing.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,9 +23,11 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 {
     private readonly Lock _requestsLock = new();
     private readonly Queue<CidaasEmulatorRequest> _requests = new();
+    private readonly Lock _idTokenMembersLock = new();
     private WebApplication? _app;
     private TestServer? _testServer;
     private int _nextIdTokenDefect;
+    private List<KeyValuePair<string, JsonElement?>>? _nextIdTokenMembers;
     private int _nextTokenResponseDefect;
     private StrongBox<string?>? _nextAuthorizationResponseIssuer;
     private string? _nextUserInfoSubject;
@@ -174,6 +177,38 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
     /// <param name="defect">The defect.</param>
     public void IssueNextIdTokenWith(CidaasIdTokenDefect defect) => Interlocked.Exchange(ref _nextIdTokenDefect, (int)defect);
 
+    /// <summary>
+    /// Gives the next id_token (one-shot) the payload member <paramref name="name"/> with the raw JSON value
+    /// <paramref name="json"/>, e.g. <c>253402300800</c>, <c>"1700000000"</c> (a string) or <c>[1]</c>; a
+    /// <see langword="null"/> value leaves the member out. The token is otherwise correct and correctly signed, so the
+    /// relying party's check of that member alone decides. Several calls before the next token add up, and a defect of
+    /// <see cref="IssueNextIdTokenWith(CidaasIdTokenDefect)"/> applies as well.
+    /// </summary>
+    /// <param name="name">The payload member, e.g. <c>iat</c>.</param>
+    /// <param name="json">Its value as JSON text, or <see langword="null"/> to leave it out.</param>
+    public void IssueNextIdTokenWithMember(string name, string? json)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        JsonElement? value = null;
+        if (json is not null)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                value = document.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new ArgumentException("The value must be JSON text, e.g. 42, \"text\" or [1, 2].", nameof(json), ex);
+            }
+        }
+
+        lock (_idTokenMembersLock)
+        {
+            (_nextIdTokenMembers ??= []).Add(new(name, value));
+        }
+    }
+
     /// <summary>Makes the next successful token response defective in the given way (one-shot).</summary>
     /// <param name="defect">The defect.</param>
     public void IssueNextTokenResponseWith(CidaasTokenResponseDefect defect) => Interlocked.Exchange(ref _nextTokenResponseDefect, (int)defect);
@@ -290,6 +325,16 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
             || (!string.IsNullOrEmpty(user.Email) && string.Equals(user.Email, login, StringComparison.OrdinalIgnoreCase)));
 
     internal CidaasIdTokenDefect TakeIdTokenDefect() => (CidaasIdTokenDefect)Interlocked.Exchange(ref _nextIdTokenDefect, 0);
+
+    internal IReadOnlyList<KeyValuePair<string, JsonElement?>> TakeIdTokenMembers()
+    {
+        lock (_idTokenMembersLock)
+        {
+            var members = _nextIdTokenMembers;
+            _nextIdTokenMembers = null;
+            return members ?? [];
+        }
+    }
 
     internal CidaasTokenResponseDefect TakeTokenResponseDefect() => (CidaasTokenResponseDefect)Interlocked.Exchange(ref _nextTokenResponseDefect, 0);
 

@@ -56,4 +56,13 @@ public enum CidaasIdTokenDefect
 
     /// <summary>The <c>azp</c> claim names another client.</summary>
     WrongAzp,
+
+    /// <summary><c>aud</c> is <c>[client_id, "other-api"]</c> and <c>azp</c> is the client: an audience the client does not trust.</summary>
+    ExtraUntrustedAudienceWithAzp,
+
+    /// <summary>
+    /// The header lists an extension in <c>crit</c> (<c>"crit": ["urn:cidaas-emulator:unknown"]</c>, with that parameter
+    /// set), which a relying party cannot understand and must therefore reject (RFC 7515 §4.1.11).
+    /// </summary>
+    CriticalHeader,
 }

@@ -350,6 +350,9 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
                     : result.Failure is not null ? HandleRequestResult.Fail(result.Failure, properties) : HandleRequestResult.NoResult();
             }
 
+            // The base class redirects to this URL: an event may have set it, or a state of an older version carried it unencoded.
+            var returnUrl = creatingTicket.Properties.RedirectUri;
+            creatingTicket.Properties.RedirectUri = ToLocation(returnUrl) ?? returnUrl;
             return HandleRequestResult.Success(new AuthenticationTicket(creatingTicket.Principal!, creatingTicket.Properties, Scheme.Name));
         }
     }
@@ -411,8 +414,8 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             }
         }
 
-        var fallback = CidaasUrls.IsLocalUrl(Options.SignedOutRedirectUri) ? Options.SignedOutRedirectUri : "/";
-        var redirectUri = properties?.RedirectUri is { } requested && CidaasUrls.IsLocalUrl(requested) ? requested : fallback;
+        var fallback = ToLocation(Options.SignedOutRedirectUri) ?? "/";
+        var redirectUri = ToLocation(properties?.RedirectUri) ?? fallback;
         if (properties is null)
         {
             Logger.SignedOutCallbackStateInvalid(fallback);
@@ -425,7 +428,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             return true;
         }
 
-        Response.Redirect(ResolveLocal(CidaasUrls.IsLocalUrl(context.RedirectUri) ? context.RedirectUri : fallback));
+        Response.Redirect(ToLocation(context.RedirectUri) ?? fallback);
         return true;
     }
 
@@ -700,23 +703,30 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
 
     private string ToLocalReturnUrl(string? returnUrl, string fallback)
     {
-        if (string.IsNullOrEmpty(returnUrl))
+        // The fallback (the current URL) is held to the same rule: a request for "//evil.example/" would make it protocol-relative.
+        var location = ToLocation(string.IsNullOrEmpty(returnUrl) ? fallback : returnUrl);
+        if (location is not null)
         {
-            // The fallback (the current URL) is held to the same rule: a request for "//evil.example/" would make it protocol-relative.
-            returnUrl = fallback;
-        }
-
-        if (CidaasUrls.IsLocalUrl(returnUrl))
-        {
-            return ResolveLocal(returnUrl);
+            return location;
         }
 
         Logger.ReturnUrlNotLocal();
-        return OriginalPathBase.HasValue ? OriginalPathBase.Value + "/" : "/";
+        return OriginalPathBase.ToUriComponent() + "/";
     }
 
-    private string ResolveLocal(string localUrl)
-        => localUrl.StartsWith("~/", StringComparison.Ordinal) ? OriginalPathBase + localUrl[1..] : localUrl;
+    /// <summary>
+    /// A local URL resolved against the path base ("~/") and percent-encoded for a <c>Location</c> header
+    /// (<see cref="CidaasUrls.EncodeForLocation"/>); <see langword="null"/> for a URL that is not local.
+    /// </summary>
+    private string? ToLocation(string? url)
+    {
+        if (!CidaasUrls.IsLocalUrl(url))
+        {
+            return null;
+        }
+
+        return CidaasUrls.EncodeForLocation(url.StartsWith("~/", StringComparison.Ordinal) ? OriginalPathBase + url[1..] : url);
+    }
 
     private bool IsExpired(AuthenticationProperties properties)
         => !properties.Items.TryGetValue(CidaasStateKeys.ExpiresAt, out var value)

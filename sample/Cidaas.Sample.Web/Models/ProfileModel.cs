@@ -22,13 +22,21 @@ public sealed record ProfileModel(
             ? parsed.ToUniversalTime()
             : null;
 
-        var groupRoles = user.FindAll(CidaasClaimTypes.GroupRole).Select(c => c.Value).ToArray();
+        // A group-role claim is "{groupId}:{role}" with a ':' or '%' in the group id encoded; TryParseGroupRoleValue reads it.
+        var groupRoles = new List<(string GroupId, string Role)>();
+        foreach (var claim in user.FindAll(CidaasClaimTypes.GroupRole))
+        {
+            if (CidaasClaimTypes.TryParseGroupRoleValue(claim.Value, out var groupId, out var role))
+            {
+                groupRoles.Add((groupId, role));
+            }
+        }
+
+        var rolesByGroup = groupRoles.ToLookup(r => r.GroupId, r => r.Role, StringComparer.Ordinal);
         var groups = user.FindAll(CidaasClaimTypes.Group)
             .Select(g => g.Value)
             .Distinct(StringComparer.Ordinal)
-            .Select(id => new GroupMembership(
-                id,
-                groupRoles.Where(r => r.StartsWith(id + ":", StringComparison.Ordinal)).Select(r => r[(id.Length + 1)..]).ToArray()))
+            .Select(id => new GroupMembership(id, rolesByGroup[id].ToArray()))
             .ToArray();
 
         return new ProfileModel(

@@ -172,7 +172,7 @@ internal static class TokenEndpoint
         body["scope"] = string.Join(' ', grant.Scopes);
         if (grant.HasScope("openid"))
         {
-            var idToken = emulator.TokenIssuer.CreateIdToken(grant, nonce, accessToken, emulator.TakeIdTokenDefect());
+            var idToken = emulator.TokenIssuer.CreateIdToken(grant, nonce, accessToken, emulator.TakeIdTokenDefect(), emulator.TakeIdTokenMembers());
             if (defect != CidaasTokenResponseDefect.MissingIdToken)
             {
                 body["id_token"] = idToken;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,6 +10,7 @@ namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
 internal sealed class TokenIssuer
 {
     private const string OtherClient = "another-client";
+    private const string UnknownCriticalExtension = "urn:cidaas-emulator:unknown";
 
     // Times are written as claims so that defects (expired, future, missing iat) are under our control.
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -47,7 +49,8 @@ internal sealed class TokenIssuer
         return (Sign(claims, _emulator.Keys.Current), record);
     }
 
-    public string CreateIdToken(AuthorizationGrant grant, string? nonce, string accessToken, CidaasIdTokenDefect defect)
+    public string CreateIdToken(
+        AuthorizationGrant grant, string? nonce, string accessToken, CidaasIdTokenDefect defect, IReadOnlyList<KeyValuePair<string, JsonElement?>> members)
     {
         if (defect == CidaasIdTokenDefect.Malformed)
         {
@@ -83,6 +86,10 @@ internal sealed class TokenIssuer
             case CidaasIdTokenDefect.ExtraUntrustedAudience:
                 claims["aud"] = new List<object> { clientId, "other-api" };
                 break;
+            case CidaasIdTokenDefect.ExtraUntrustedAudienceWithAzp:
+                claims["aud"] = new List<object> { clientId, "other-api" };
+                claims["azp"] = clientId;
+                break;
             case CidaasIdTokenDefect.WrongAzp:
                 claims["aud"] = clientId;
                 claims["azp"] = OtherClient;
@@ -112,6 +119,17 @@ internal sealed class TokenIssuer
         claims["at_hash"] = ComputeAtHash(accessToken);
         claims["sid"] = grant.SessionId;
         UserClaims.AddProfileClaims(claims, grant.User, grant);
+        foreach (var (name, value) in members)
+        {
+            if (value is { } json)
+            {
+                claims[name] = json;
+            }
+            else
+            {
+                claims.Remove(name);
+            }
+        }
 
         switch (defect)
         {
@@ -132,6 +150,12 @@ internal sealed class TokenIssuer
                 return StripSignature(Sign(claims, _emulator.Keys.Current));
             case CidaasIdTokenDefect.BadSignature:
                 return FlipSignature(Sign(claims, _emulator.Keys.Current));
+            case CidaasIdTokenDefect.CriticalHeader:
+                return Sign(claims, _emulator.Keys.Current, new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["crit"] = new List<object> { UnknownCriticalExtension },
+                    [UnknownCriticalExtension] = true,
+                });
             default:
                 return Sign(claims, _emulator.Keys.Current);
         }
@@ -178,12 +202,13 @@ internal sealed class TokenIssuer
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }
 
-    private string Sign(Dictionary<string, object> claims, SigningKey key) =>
+    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null) =>
         Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
             TokenType = "JWT",
             SigningCredentials = new SigningCredentials(key.SecurityKey(Options.PublishKeyIdInJwks), SecurityAlgorithms.RsaSha256),
+            AdditionalHeaderClaims = additionalHeader,
         });
 
     private string SignWithPublicKeyAsHmacSecret(Dictionary<string, object> claims)

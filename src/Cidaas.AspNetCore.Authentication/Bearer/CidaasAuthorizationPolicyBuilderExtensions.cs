@@ -49,7 +49,7 @@ public static class CidaasAuthorizationPolicyBuilderExtensions
         if (groupRole is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(groupRole);
-            return builder.RequireClaim(CidaasClaimTypes.GroupRole, groupId + ":" + groupRole);
+            return builder.RequireClaim(CidaasClaimTypes.GroupRole, CidaasClaimTypes.GroupRoleValue(groupId, groupRole));
         }
 
         return builder.RequireClaim(CidaasClaimTypes.Group, groupId);

@@ -6,7 +6,8 @@ namespace Cidaas.AspNetCore.Authentication.Claims;
 
 /// <summary>
 /// Maps cidaas <c>groups: [{ "groupId": "...", "roles": ["..."] }]</c> to one <see cref="CidaasClaimTypes.Group"/>
-/// claim per group and one <see cref="CidaasClaimTypes.GroupRole"/> claim (<c>{groupId}:{role}</c>) per group role.
+/// claim per group and one <see cref="CidaasClaimTypes.GroupRole"/> claim per group role, whose value
+/// <see cref="CidaasClaimTypes.GroupRoleValue"/> writes (<c>{groupId}:{role}</c>, a <c>:</c> or <c>%</c> in the group id encoded).
 /// </summary>
 public sealed class CidaasGroupsClaimAction : ClaimAction
 {
@@ -47,7 +48,7 @@ public sealed class CidaasGroupsClaimAction : ClaimAction
             {
                 if (role.ValueKind == JsonValueKind.String && role.GetString() is { Length: > 0 } roleName)
                 {
-                    identity.AddClaim(new Claim(CidaasClaimTypes.GroupRole, groupId + ":" + roleName, ValueType, issuer));
+                    identity.AddClaim(new Claim(CidaasClaimTypes.GroupRole, CidaasClaimTypes.GroupRoleValue(groupId, roleName), ValueType, issuer));
                 }
             }
         }

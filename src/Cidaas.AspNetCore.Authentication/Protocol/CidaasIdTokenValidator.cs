@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -11,11 +12,14 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 
 /// <summary>
 /// Validates an id_token as OpenID Connect Core 1.0 §3.1.3.7 asks of a relying party: signature with an allowed
-/// algorithm and a key of the issuer, <c>iss</c>, <c>aud</c>/<c>azp</c>, <c>exp</c>/<c>iat</c>, <c>nonce</c>,
-/// <c>sub</c> and <c>at_hash</c>. A key id unknown to the cache causes one refetch of the keys and one retry.
+/// algorithm and a key of the issuer, no <c>crit</c> header, <c>iss</c>, <c>aud</c> (this client and no other
+/// audience)/<c>azp</c>, <c>exp</c>/<c>iat</c> (and every date a usable NumericDate), <c>nonce</c>, <c>sub</c> and
+/// <c>at_hash</c>. A key id unknown to the cache causes one refetch of the keys and one retry.
 /// </summary>
 internal static class CidaasIdTokenValidator
 {
+    private const string NotWellFormed = "it is not a well-formed JWT.";
+
     public static async Task<JsonWebToken> ValidateAsync(
         CidaasOptions options,
         OpenIdConnectConfiguration configuration,
@@ -122,12 +126,14 @@ internal static class CidaasIdTokenValidator
 
     private static void CheckClaims(CidaasOptions options, JsonWebToken token, string? expectedNonce, string? accessToken, TimeSpan clockSkew, TimeProvider timeProvider)
     {
-        if (!token.TryGetPayloadValue<long>("iat", out var issuedAt))
+        // RFC 7515 §4.1.11: no header extension is understood here, so any 'crit' (even an empty one, which is invalid) rejects.
+        if (token.TryGetHeaderValue<object>("crit", out _))
         {
-            throw Invalid("it has no 'iat' claim.");
+            throw Invalid("its header lists critical extensions ('crit') that this client does not understand.");
         }
 
-        if (DateTimeOffset.FromUnixTimeSeconds(issuedAt) > timeProvider.GetUtcNow() + clockSkew)
+        var issuedAt = ReadDates(token) ?? throw Invalid("it has no 'iat' claim.");
+        if (issuedAt > timeProvider.GetUtcNow() + clockSkew)
         {
             throw Invalid("its 'iat' claim lies in the future.");
         }
@@ -148,6 +154,16 @@ internal static class CidaasIdTokenValidator
             throw Invalid("its authorized party ('azp') is not this client.");
         }
 
+        // OpenID Connect Core §3.1.3.7 step 3: an audience the client does not trust rejects the token, whatever 'azp' says.
+        // The only audience trusted is the client itself: cidaas issues id_tokens for the client alone.
+        foreach (var audience in token.Audiences)
+        {
+            if (!string.Equals(audience, options.ClientId, StringComparison.Ordinal))
+            {
+                throw Invalid("it names an audience ('aud') other than this client, which this client does not trust.");
+            }
+        }
+
         token.TryGetPayloadValue<string>("nonce", out var nonce);
         if (expectedNonce is not null || nonce is not null)
         {
@@ -166,6 +182,42 @@ internal static class CidaasIdTokenValidator
             && !MatchesTokenHash(accessTokenHash, accessToken, token.Alg))
         {
             throw Invalid("its 'at_hash' claim does not match the access token.");
+        }
+    }
+
+    /// <summary>
+    /// The token's <c>iat</c>, after checking that <c>exp</c>, <c>iat</c>, <c>nbf</c> and <c>auth_time</c> are usable dates
+    /// (<see cref="CidaasNumericDates"/>): IdentityModel has read the payload already, but accepts a string or a clamped date.
+    /// </summary>
+    private static DateTimeOffset? ReadDates(JsonWebToken token)
+    {
+        var encoded = token.EncodedPayload;
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        try
+        {
+            string? unusable;
+            DateTimeOffset? issuedAt;
+            try
+            {
+                if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+                {
+                    throw Invalid(NotWellFormed);
+                }
+
+                unusable = CidaasNumericDates.FindUnusable(buffer.AsSpan(0, length), out issuedAt);
+            }
+            catch (JsonException)
+            {
+                throw Invalid(NotWellFormed);
+            }
+
+            return unusable is null
+                ? issuedAt
+                : throw Invalid($"its '{unusable}' claim is not a date between the years 1 and 9999 (a JSON number of seconds, RFC 7519 NumericDate).");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -218,7 +270,7 @@ internal static class CidaasIdTokenValidator
         SecurityTokenNotYetValidException => "it is not valid yet ('nbf').",
         SecurityTokenNoExpirationException => "it has no 'exp' claim.",
         SecurityTokenInvalidLifetimeException => "its lifetime ('exp'/'nbf') is not valid.",
-        SecurityTokenMalformedException or ArgumentException => "it is not a well-formed JWT.",
+        SecurityTokenMalformedException or ArgumentException => NotWellFormed,
         null => "it could not be validated.",
         _ => $"it failed validation ({exception.GetType().Name}).",
     };

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,8 @@ using Xunit.Abstractions;
 namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>
-/// A host app on a TestServer at https://app.test: cookies plus cidaas pointed at an emulator, with
+/// A host app on a TestServer at https://app.test (or, with <see cref="StartOnKestrelAsync"/>, on Kestrel at a loopback
+/// port, where response headers are validated as in production): cookies plus cidaas pointed at an emulator, with
 /// <c>/protected</c> (any signed-in user; answers the claims as "type|value" lines), <c>/admin</c> (role admin),
 /// <c>/login</c>, <c>/signout</c> and <c>/public</c>. It records every remote failure and every token it saw.
 /// </summary>
@@ -25,15 +27,23 @@ public sealed class CidaasTestApp : IAsyncDisposable
     public const string Origin = "https://app.test";
 
     private readonly WebApplication _app;
+    private readonly TestServer? _testServer;
 
     private CidaasTestApp(WebApplication app, CapturingLoggerProvider logs)
     {
         _app = app;
         Logs = logs;
-        Server = (TestServer)app.Services.GetRequiredService<IServer>();
+        var server = app.Services.GetRequiredService<IServer>();
+        _testServer = server as TestServer;
+        BaseAddress = _testServer is not null
+            ? Origin
+            : $"http://127.0.0.1:{new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port}";
     }
 
-    public TestServer Server { get; }
+    /// <summary>The app's origin: <see cref="Origin"/> on a TestServer, <c>http://127.0.0.1:{port}</c> on Kestrel.</summary>
+    public string BaseAddress { get; }
+
+    public TestServer Server => _testServer ?? throw new InvalidOperationException("This app runs on Kestrel; send it real requests at BaseAddress.");
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -43,20 +53,43 @@ public sealed class CidaasTestApp : IAsyncDisposable
 
     public ConcurrentQueue<string> SeenSecrets { get; } = new();
 
-    public HttpMessageHandler CreateHandler() => Server.CreateHandler();
+    public HttpMessageHandler CreateHandler()
+        => _testServer?.CreateHandler() ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
 
     public CidaasOptions GetOptions(string scheme = CidaasDefaults.AuthenticationScheme)
         => _app.Services.GetRequiredService<IOptionsMonitor<CidaasOptions>>().Get(scheme);
 
-    public static async Task<CidaasTestApp> StartAsync(
+    public static Task<CidaasTestApp> StartAsync(
         CidaasEmulator emulator,
         ITestOutputHelper? output,
         Action<CidaasOptions>? configure = null,
         Action<WebApplicationBuilder>? configureBuilder = null,
         Action<AuthenticationBuilder>? configureAuthentication = null)
+        => StartAsync(emulator, output, configure, configureBuilder, configureAuthentication, onKestrel: false);
+
+    /// <summary>Starts the app on Kestrel at <c>http://127.0.0.1:{any free port}</c>; see <see cref="BaseAddress"/>.</summary>
+    public static Task<CidaasTestApp> StartOnKestrelAsync(
+        CidaasEmulator emulator, ITestOutputHelper? output, Action<CidaasOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
+        => StartAsync(emulator, output, configure, configureBuilder, configureAuthentication: null, onKestrel: true);
+
+    private static async Task<CidaasTestApp> StartAsync(
+        CidaasEmulator emulator,
+        ITestOutputHelper? output,
+        Action<CidaasOptions>? configure,
+        Action<WebApplicationBuilder>? configureBuilder,
+        Action<AuthenticationBuilder>? configureAuthentication,
+        bool onKestrel)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer(o => o.BaseAddress = new Uri(Origin));
+        if (onKestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer(o => o.BaseAddress = new Uri(Origin));
+        }
+
         var logs = new CapturingLoggerProvider(output);
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
 

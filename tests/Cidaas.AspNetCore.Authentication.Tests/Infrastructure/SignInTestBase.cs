@@ -36,22 +36,29 @@ public abstract class SignInTestBase : IAsyncLifetime
 
     protected int UserInfoRequests => Emulator.CountRequests(CidaasDefaults.UserInformationPath);
 
-    public virtual Task InitializeAsync()
-    {
-        Emulator = CidaasEmulator.Create(EmulatorOptions);
-        return Task.CompletedTask;
-    }
+    public virtual async Task InitializeAsync() => Emulator = await CreateEmulatorAsync();
+
+    /// <summary>The emulator of the test: in-process on a TestServer; override to run it on Kestrel.</summary>
+    protected virtual Task<CidaasEmulator> CreateEmulatorAsync() => Task.FromResult(CidaasEmulator.Create(EmulatorOptions));
 
     protected async Task<CidaasTestApp> StartAppAsync(
         Action<CidaasOptions>? configure = null,
         Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null,
         Action<Microsoft.AspNetCore.Authentication.AuthenticationBuilder>? configureAuthentication = null)
+        => UseApp(await CidaasTestApp.StartAsync(Emulator, Output, configure, configureBuilder, configureAuthentication));
+
+    /// <summary>Starts <see cref="App"/> on Kestrel at a loopback port (<see cref="CidaasTestApp.BaseAddress"/>); the browser reaches it over TCP.</summary>
+    protected async Task<CidaasTestApp> StartAppOnKestrelAsync(
+        Action<CidaasOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
+        => UseApp(await CidaasTestApp.StartOnKestrelAsync(Emulator, Output, configure, configureBuilder));
+
+    private CidaasTestApp UseApp(CidaasTestApp app)
     {
-        _app = await CidaasTestApp.StartAsync(Emulator, Output, configure, configureBuilder, configureAuthentication);
+        _app = app;
         Browser = new TestBrowser()
-            .Register(CidaasTestApp.Origin, _app.CreateHandler())
+            .Register(app.BaseAddress, app.CreateHandler())
             .Register(Emulator.Authority, Emulator.CreateHandler());
-        return _app;
+        return app;
     }
 
     /// <summary>
@@ -82,7 +89,7 @@ public abstract class SignInTestBase : IAsyncLifetime
     /// <summary>Requests a protected page and stops at the redirect to the authorization endpoint.</summary>
     protected async Task<Uri> ChallengeAsync(string path = "/protected")
     {
-        var response = await Browser.GetAsync(CidaasTestApp.Origin + path);
+        var response = await Browser.GetAsync(App.BaseAddress + path);
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var location = response.Headers.Location!;
         location.GetLeftPart(UriPartial.Path).Should().Be(Emulator.Authority + CidaasDefaults.AuthorizationPath);
@@ -103,13 +110,13 @@ public abstract class SignInTestBase : IAsyncLifetime
         var callback = await AuthorizeAsync(await ChallengeAsync(path));
         var afterCallback = await Browser.GetAsync(callback.ToString());
         afterCallback.StatusCode.Should().Be(HttpStatusCode.Redirect, await afterCallback.Content.ReadAsStringAsync());
-        return await Browser.FollowAsync(new Uri(new Uri(CidaasTestApp.Origin), afterCallback.Headers.Location!).ToString());
+        return await Browser.FollowAsync(new Uri(new Uri(App.BaseAddress), afterCallback.Headers.Location!).ToString());
     }
 
     protected static Dictionary<string, string> QueryOf(Uri uri)
         => QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
 
-    protected bool HasSignInCookie() => Browser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Cookies");
+    protected bool HasSignInCookie() => Browser.HasCookie(App.BaseAddress, ".AspNetCore.Cookies");
 
     /// <summary>Asserts the failure the app recorded and that it ended in a clean 400 page.</summary>
     protected async Task<CidaasProtocolException> ExpectFailureAsync(HttpResponseMessage callbackResponse, string messagePart)
@@ -194,7 +201,7 @@ public abstract class SignInTestBase : IAsyncLifetime
                      && !l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[2]:", StringComparison.Ordinal))
             .Concat(apps.SelectMany(a => a.Failures).SelectMany(Describe))
             .ToList();
-        foreach (var hop in Browser.Hops.Where(h => (int)h.StatusCode >= 400 && h.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) == CidaasTestApp.Origin))
+        foreach (var hop in Browser.Hops.Where(h => (int)h.StatusCode >= 400 && h.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) == App.BaseAddress))
         {
             texts.Add(await hop.Content.ReadAsStringAsync());
         }

@@ -1,0 +1,21 @@
+using System.Net;
+using Cidaas.AspNetCore.Authentication.Tests.Bearer;
+using Xunit.Abstractions;
+
+namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
+
+/// <summary>The group-role cases of <see cref="GroupRoleClaimTests"/> for an API that takes cidaas access tokens.</summary>
+public sealed class BearerGroupRoleClaimTests(ITestOutputHelper output) : BearerTestBase(output)
+{
+    [Theory]
+    [MemberData(nameof(GroupRoleCases.Policies), MemberType = typeof(GroupRoleCases))]
+    public async Task Group_role_policy_is_met_only_by_the_role_in_that_very_group(string user, string groupId, string role, HttpStatusCode expected)
+    {
+        GroupRoleCases.AddUsers(Emulator.Options);
+        await StartApiAsync(configureBuilder: GroupRoleCases.DefaultPolicyRequires(groupId, role));
+
+        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync(user));
+
+        response.StatusCode.Should().Be(expected);
+    }
+}
