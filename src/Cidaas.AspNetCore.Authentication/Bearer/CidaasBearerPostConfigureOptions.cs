@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,12 +17,15 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CidaasIntrospectionCache _introspectionCache;
+    private readonly IDataProtectionProvider _dataProtectionProvider;
 
-    public CidaasBearerPostConfigureOptions(IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory, CidaasIntrospectionCache introspectionCache)
+    public CidaasBearerPostConfigureOptions(
+        IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory, CidaasIntrospectionCache introspectionCache, IDataProtectionProvider dataProtectionProvider)
     {
         _httpClientFactory = httpClientFactory;
         _loggerFactory = loggerFactory;
         _introspectionCache = introspectionCache;
+        _dataProtectionProvider = dataProtectionProvider;
     }
 
     public void PostConfigure(string? name, CidaasBearerOptions options)
@@ -38,6 +42,12 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
             options.Authority = authority;
             options.MetadataAddress ??= CidaasUrls.Combine(authority, CidaasDefaults.DiscoveryPath);
             options.IntrospectionEndpoint ??= CidaasUrls.Combine(authority, CidaasDefaults.IntrospectionPath);
+        }
+
+        options.IntrospectionProtector ??= CidaasIntrospectionCache.CreateProtector(_dataProtectionProvider, name);
+        if (options.IntrospectionEndpoint is not null && options.ClientId is not null)
+        {
+            options.IntrospectionCacheKeyPrefix = CidaasIntrospectionCache.CreateKeyPrefix(name, options.IntrospectionEndpoint, options.ClientId);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Audience))

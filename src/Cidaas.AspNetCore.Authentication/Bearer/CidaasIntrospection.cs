@@ -17,6 +17,9 @@ internal static class CidaasIntrospection
     // The depth CidaasBackchannelResponse.TryParseObject and the claim reader allow.
     private const int MaxDepth = 32;
 
+    /// <summary>The longest time an inactive answer is reused (at most <see cref="CidaasBearerOptions.IntrospectionCacheDuration"/>).</summary>
+    internal static readonly TimeSpan InactiveCacheDuration = TimeSpan.FromSeconds(10);
+
     /// <summary>Asks cidaas about the token. Throws <see cref="CidaasProtocolException"/> when no usable answer comes back.</summary>
     public static async Task<CidaasIntrospectionEntry> IntrospectAsync(CidaasBearerOptions options, string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -71,7 +74,8 @@ internal static class CidaasIntrospection
             }
         }
 
-        var cacheUntil = now + options.IntrospectionCacheDuration;
+        // A "no" is kept shorter: it is cheap to ask again, and a flood of junk tokens should not linger.
+        var cacheUntil = now + (active ? options.IntrospectionCacheDuration : TimeSpan.FromTicks(Math.Min(options.IntrospectionCacheDuration.Ticks, InactiveCacheDuration.Ticks)));
         if (active && expires is { } end && end < cacheUntil)
         {
             cacheUntil = end;
