@@ -138,6 +138,17 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
         ExpectInvalidToken(response);
     }
 
+    [Fact]
+    public async Task ValidTypes_can_narrow_the_accepted_token_types_but_not_widen_them()
+    {
+        await StartApiWithTheTestKeyAsync(o => o.TokenValidationParameters.ValidTypes = ["at+jwt", "logout+jwt"]);
+
+        (await Api.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"at+jwt" """), Payload()))).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await Api.GetAsync("/api/me", Sign(Header, Payload())));
+        ExpectInvalidToken(await Api.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"JWT" """), Payload())));
+        ExpectInvalidToken(await Api.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"logout+jwt" """), Payload()))).Should().Be("The token is not an access token");
+    }
+
     public static TheoryData<string> CriticalHeaders => new()
     {
         """ "crit":["exp"],"exp":1 """,
