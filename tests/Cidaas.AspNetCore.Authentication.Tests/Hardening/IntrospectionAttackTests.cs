@@ -125,7 +125,8 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     public async Task Flood_of_ten_thousand_junk_tokens_does_not_evict_a_valid_cached_answer()
     {
         EmulatorOptions.MaxRecordedRequests = 20_000;
-        await StartApiAsync(Introspecting(), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        // Ten minutes: the memory cache ends entries on the real clock, and a slow machine must not end the valid one.
+        await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.FromMinutes(10)), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         var token = await GetAccessTokenAsync();
         (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.ClearRequests();
