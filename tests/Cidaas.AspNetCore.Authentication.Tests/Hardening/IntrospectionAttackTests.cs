@@ -195,6 +195,27 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
         IntrospectionRequests.Should().Be(3);
     }
 
+    [Fact]
+    public async Task Introspection_answer_shaped_like_a_real_cidaas_one_is_accepted()
+    {
+        // The members of the active answer in the cidaas PHP SDK's test fixture (tests/ValidateAccessTokenTest.php):
+        // 'scopes' and 'scope', 'aud' a string, numbers for 'exp' and 'iat', no 'client_id'.
+        await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
+        var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body($$"""
+            {"active":true,"token_type":"Bearer","aud":"{{BearerTokens.ClientId}}","exp":{{now + 86400}},"iat":{{now}},
+            "iss":"{{Emulator.Authority}}","jti":"{{Guid.NewGuid()}}","roles":["USER"],"scopes":["openid"],
+            "sub":"df838cf7-dc95-44de-a1cc-5c0eafb0f6db","scope":"openid"}
+            """));
+
+        var response = await Api.GetAsync("/api/me", "opaque-token-1234567890");
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+        body.Split('\n').Should().Contain(ClaimTypes.Role + "|USER").And.Contain(CidaasBearerClaimTypes.Scope + "|openid")
+            .And.Contain(ClaimTypes.NameIdentifier + "|df838cf7-dc95-44de-a1cc-5c0eafb0f6db");
+    }
+
     public static TheoryData<string, string> InjectedClaimTypes => new()
     {
         { ClaimTypes.Role, "/api/admin" },
