@@ -52,6 +52,7 @@ public static class CidaasBearerAuthenticationExtensions
         ArgumentNullException.ThrowIfNull(configureOptions);
 
         CidaasMetadata.AddBackchannelClient(builder.Services);
+        builder.Services.AddDataProtection();
         builder.Services.TryAddSingleton(services => new CidaasIntrospectionCache(services.GetService<IDistributedCache>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasBearerOptions>, CidaasBearerConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasBearerOptions>, CidaasBearerPostConfigureOptions>());

@@ -26,11 +26,29 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
         MapInboundClaims = false;
     }
 
+    /// <summary>
+    /// Validates the token as a JWT signed by cidaas, then as an access token: its header (<see cref="CidaasAccessTokenHeader"/>)
+    /// and its members (<see cref="CidaasBearerClaims"/>), whose one reading also builds the identity.
+    /// </summary>
+    public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        // The validation nearly always completes at once: then an accepted token costs no second task.
+        var validation = ValidateSignedTokenAsync(token, validationParameters);
+        if (!validation.IsCompletedSuccessfully)
+        {
+            return CheckAccessTokenAsync(validation, validationParameters);
+        }
+
+        var result = validation.Result;
+        var checkedResult = result.IsValid ? CheckAccessToken(result, validationParameters) : result;
+        return ReferenceEquals(checkedResult, result) ? validation : Task.FromResult(checkedResult);
+    }
+
     /// <remarks>
     /// The parameters are the per-request clone JwtBearerHandler makes; the issuer and keys are set on it directly so
     /// that a validation costs no second clone.
     /// </remarks>
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    private async Task<TokenValidationResult> ValidateSignedTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         ArgumentNullException.ThrowIfNull(validationParameters);
         var logger = _options.Logger;
@@ -102,8 +120,9 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
         var nameType = validationParameters.NameClaimType ?? ClaimsIdentity.DefaultNameClaimType;
         var roleType = validationParameters.RoleClaimType ?? ClaimsIdentity.DefaultRoleClaimType;
 
-        // The payload was validated already; it is read once more as UTF-8 JSON, in a pooled buffer.
-        var encoded = jwtToken.EncodedPayload;
+        // The payload was validated already; it is read once more as UTF-8 JSON, in a pooled buffer. It is taken from the
+        // token's text: JsonWebToken.EncodedPayload would copy it into a string first.
+        var encoded = Part(jwtToken.InnerToken ?? jwtToken, 1);
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         try
         {
@@ -118,6 +137,57 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private async Task<TokenValidationResult> CheckAccessTokenAsync(Task<TokenValidationResult> validation, TokenValidationParameters validationParameters)
+    {
+        var result = await validation;
+        return result.IsValid ? CheckAccessToken(result, validationParameters) : result;
+    }
+
+    /// <summary>
+    /// Refuses a validly signed token that is no access token or whose JSON is ambiguous, and otherwise sets the
+    /// identity at once, so that a refusal is a failed result here and never an exception when the identity is read.
+    /// </summary>
+    private TokenValidationResult CheckAccessToken(TokenValidationResult result, TokenValidationParameters validationParameters)
+    {
+        if (result.SecurityToken is not JsonWebToken token)
+        {
+            return Failed(new SecurityTokenMalformedException("The access token is not a JSON web token."));
+        }
+
+        try
+        {
+            // A nested token (JWE) is judged by both headers and by the signed payload inside.
+            var signed = token.InnerToken ?? token;
+            CidaasAccessTokenHeader.Check(Part(signed, 0));
+            if (!ReferenceEquals(signed, token))
+            {
+                CidaasAccessTokenHeader.Check(Part(token, 0));
+            }
+
+            result.ClaimsIdentity = CreateClaimsIdentity(signed, validationParameters, result.Issuer);
+            return result;
+        }
+        catch (Exception ex) when (ex is CidaasProtocolException or SecurityTokenMalformedException or System.Text.Json.JsonException)
+        {
+            return Failed(ex);
+        }
+    }
+
+    /// <summary>The base64url text of the header (0) or the payload (1) of a token in compact form, without a copy.</summary>
+    private static ReadOnlySpan<char> Part(JsonWebToken token, int index)
+    {
+        var text = token.EncodedToken.AsSpan();
+        var header = text.IndexOf('.');
+        if (index == 0 || header < 0)
+        {
+            return header < 0 ? text : text[..header];
+        }
+
+        var rest = text[(header + 1)..];
+        var end = rest.IndexOf('.');
+        return end < 0 ? rest : rest[..end];
     }
 
     private bool IssuerIsAuthority(string? issuer)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -11,15 +12,30 @@ namespace Cidaas.AspNetCore.Authentication;
 /// Turns the members of a cidaas access token (the JWT payload, or the introspection answer) into claims:
 /// <c>sub</c> → <see cref="ClaimTypes.NameIdentifier"/> and <c>sub</c>; <c>roles</c> → role claims; <c>groups</c> →
 /// group claims (through <see cref="CidaasGroupsClaimAction"/>, as for signed-in users); <c>scopes</c> and <c>scope</c>
-/// → <see cref="CidaasBearerClaimTypes.Scope"/> claims; every other member under its own name.
+/// → <see cref="CidaasBearerClaimTypes.Scope"/> claims; every other member under its own name, unless that name is a
+/// claim type the package or .NET gives a meaning (see <see cref="IsReserved"/>): such a member is dropped.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The same pass refuses what is no access token or no unambiguous JSON, with a <see cref="CidaasProtocolException"/>:
+/// a repeated member name (RFC 7519 §4 lets a parser refuse it or take the last; IdentityModel validates the last, so
+/// claims from any other occurrence would describe another token than the one validated: refusing is the one reading
+/// nobody can dispute), <c>at_hash</c>, <c>c_hash</c> or <c>events</c> (an id_token or a security event token), and an
+/// <c>exp</c>, <c>nbf</c> or <c>iat</c> that is not a JSON number within DateTime's range (IdentityModel would read
+/// <c>"exp":"…"</c> as a number). <c>nonce</c> is no sign of an id_token at cidaas: its access tokens carry the
+/// authorization request's nonce too.
+/// </para>
+/// <para>
 /// This runs for every request, so it reads the UTF-8 JSON once with a <see cref="Utf8JsonReader"/>, matches member
 /// names as bytes, and reuses the strings the token handler already parsed.
+/// </para>
 /// </remarks>
 internal static class CidaasBearerClaims
 {
     private const string JsonValueType = "JSON";
+
+    // 9999-12-31T23:59:59Z, the last second a DateTime holds.
+    private const double MaxNumericDate = 253_402_300_799;
 
     private static readonly CidaasGroupsClaimAction GroupsAction = new();
 
@@ -27,10 +43,23 @@ internal static class CidaasBearerClaims
     [
         new("sub", Kind.Subject), new("roles", Kind.Roles), new("scopes", Kind.Scopes), new("scope", Kind.Scope),
         new("groups", Kind.Groups), new("active", Kind.Ignored),
-        new("iss", Kind.Known), new("aud", Kind.Known), new("exp", Kind.Known), new("nbf", Kind.Known), new("iat", Kind.Known),
+        new("iss", Kind.Known), new("aud", Kind.Known), new("exp", Kind.NumericDate), new("nbf", Kind.NumericDate), new("iat", Kind.NumericDate),
         new("jti", Kind.Known), new("sid", Kind.Known), new("client_id", Kind.Known), new("azp", Kind.Known),
         new("auth_time", Kind.Known), new("token_type", Kind.Known), new("amr", Kind.Known), new("acr", Kind.Known),
         new("email", Kind.Known), new("email_verified", Kind.Known), new("name", Kind.Known), new("preferred_username", Kind.Known),
+        new("at_hash", Kind.NotInAccessTokens), new("c_hash", Kind.NotInAccessTokens), new("events", Kind.NotInAccessTokens),
+    ];
+
+    // The members above in any letter case (ClaimsIdentity.FindFirst and HasClaim ignore case), cidaas's own claim
+    // types, and .NET's claim type namespaces (ClaimTypes.Role, .NameIdentifier, .Name, …).
+    private static readonly FrozenSet<string> ReservedNames = Members.Select(m => m.Name).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly string[] ReservedPrefixes =
+    [
+        "cidaas:",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/",
+        "http://schemas.xmlsoap.org/ws/2009/09/identity/claims/",
     ];
 
     private enum Kind
@@ -43,6 +72,8 @@ internal static class CidaasBearerClaims
         Groups,
         Ignored,
         Known,
+        NumericDate,
+        NotInAccessTokens,
     }
 
     /// <param name="utf8Json">The token's members as one JSON object.</param>
@@ -61,10 +92,17 @@ internal static class CidaasBearerClaims
         }
 
         List<string>? scopes = null;
+        var seen = new CidaasJsonMemberNames();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var member = Find(ref reader);
+            var index = Find(ref reader);
+            var member = index >= 0 ? Members[index] : null;
             var name = member?.Name ?? reader.GetString()!;
+            if (!(member is null ? seen.AddOther(name) : seen.AddKnown(index)))
+            {
+                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.DuplicateMember, CidaasBearerErrors.MalformedDescription);
+            }
+
             reader.Read();
             switch (member?.Kind ?? Kind.Other)
             {
@@ -107,8 +145,29 @@ internal static class CidaasBearerClaims
                 case Kind.Ignored:
                     reader.Skip();
                     break;
+                case Kind.NotInAccessTokens:
+                    throw CidaasBearerErrors.Invalid(CidaasBearerErrors.NotAnAccessToken, CidaasBearerErrors.NotAnAccessTokenDescription);
+                case Kind.NumericDate:
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds) || seconds is not (>= 0 and <= MaxNumericDate))
+                    {
+                        throw CidaasBearerErrors.Invalid(CidaasBearerErrors.InvalidNumericDate, CidaasBearerErrors.InvalidLifetimeDescription);
+                    }
+
+                    AddScalar(ref reader, utf8Json, identity, name, issuer, parsed);
+                    break;
+                case Kind.Known:
+                    AddValue(ref reader, utf8Json, identity, name, issuer, parsed);
+                    break;
                 default:
-                    AddValue(ref reader, utf8Json, identity, name, issuer, member is null ? null : parsed);
+                    if (IsReserved(name, nameType, roleType))
+                    {
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        AddValue(ref reader, utf8Json, identity, name, issuer, parsed: null);
+                    }
+
                     break;
             }
         }
@@ -116,24 +175,53 @@ internal static class CidaasBearerClaims
         return identity;
     }
 
-    private static Member? Find(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Whether a member the reader does not map itself would pose as a claim type with a meaning: a spelling of a
+    /// mapped member in another letter case, a <c>cidaas:</c> or .NET claim type (roles, groups, name identifier, …), or
+    /// the configured role claim type. Only the source members (<c>roles</c>, <c>groups</c>, <c>scopes</c>/<c>scope</c>,
+    /// <c>sub</c>) produce those. The configured name claim type may name a member (say <c>preferred_username</c>); the
+    /// member of exactly that name is then the name, and spellings in another case are dropped.
+    /// </summary>
+    private static bool IsReserved(string name, string nameType, string roleType)
+    {
+        if (ReservedNames.Contains(name)
+            || string.Equals(name, roleType, StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(name, nameType, StringComparison.OrdinalIgnoreCase) && !string.Equals(name, nameType, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        foreach (var prefix in ReservedPrefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The index in <see cref="Members"/> of the member name the reader is at, or -1.</summary>
+    private static int Find(ref Utf8JsonReader reader)
     {
         if (reader.ValueIsEscaped)
         {
             var text = reader.GetString();
-            return Array.Find(Members, m => m.Name == text);
+            return Array.FindIndex(Members, m => m.Name == text);
         }
 
         var span = reader.ValueSpan;
-        foreach (var member in Members)
+        for (var i = 0; i < Members.Length; i++)
         {
-            if (member.Utf8.Length == span.Length && span.SequenceEqual(member.Utf8))
+            var utf8 = Members[i].Utf8;
+            if (utf8.Length == span.Length && span.SequenceEqual(utf8))
             {
-                return member;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
     private static string? GetString(ref Utf8JsonReader reader, string name, JsonWebToken? parsed)

@@ -15,6 +15,11 @@ internal static class CidaasBearerErrors
 
     public const string SeveralAuthorizationHeaders = "CIDAAS5001: The request carries more than one Authorization header.";
     public const string ConfigurationMissing = "CIDAAS5002: No cidaas configuration is available: set 'Authority', 'MetadataAddress', 'Configuration' or 'ConfigurationManager'.";
+    public const string NotAnAccessToken = "CIDAAS5006: The token is an id_token or a security event token, not an access token: it carries 'at_hash', 'c_hash' or 'events' (RFC 8725 §2.8, §3.11).";
+    public const string UnexpectedTokenType = "CIDAAS5007: The token's 'typ' header names neither a JWT ('JWT') nor an access token ('at+jwt', RFC 9068 §4), so it is another kind of token.";
+    public const string CriticalHeader = "CIDAAS5008: The token's 'crit' header asks for JWS extensions that this handler does not understand (RFC 7515 §4.1.11).";
+    public const string DuplicateMember = "CIDAAS5009: The token or its introspection answer repeats a member name; such JSON is refused rather than read differently here and elsewhere (RFC 7515 §5.2, RFC 7519 §4).";
+    public const string InvalidNumericDate = "CIDAAS5010: The token's 'exp', 'nbf' or 'iat' is not a NumericDate: a JSON number of seconds from 1970 to the end of the year 9999 (RFC 7519 §2).";
     public const string TokenInactive = "CIDAAS5011: cidaas reports the access token as not active (revoked, expired, unknown or issued to another client).";
     public const string IntrospectionNotJson = "CIDAAS5013: The introspection endpoint's answer is not a JSON object with a boolean 'active' member.";
     public const string IntrospectionIssuerMismatch = "CIDAAS5014: The introspected token was issued by another issuer ('iss').";
@@ -22,6 +27,11 @@ internal static class CidaasBearerErrors
     public const string IntrospectionExpired = "CIDAAS5016: The introspected token has expired ('exp').";
     public const string IntrospectionNotYetValid = "CIDAAS5017: The introspected token is not valid yet ('nbf').";
     public const string IntrospectionWrongTokenType = "CIDAAS5018: The introspected token is not an access token ('token_type').";
+    public const string IssuedInTheFuture = "CIDAAS5019: The token was issued in the future: its 'iat' is later than now plus the clock skew.";
+
+    public const string NotAnAccessTokenDescription = "The token is not an access token";
+    public const string MalformedDescription = "The token is malformed";
+    public const string InvalidLifetimeDescription = "The token lifetime is invalid";
 
     public static string ConfigurationUnavailable(string? address)
         => $"CIDAAS5003: The cidaas discovery document could not be loaded from '{address}'. No access token can be validated until it can be read.";
@@ -45,11 +55,11 @@ internal static class CidaasBearerErrors
         SecurityTokenNoExpirationException => "The token has no expiration",
         SecurityTokenNotYetValidException => "The token is not valid yet",
         SecurityTokenExpiredException => "The token has expired",
-        SecurityTokenInvalidLifetimeException => "The token lifetime is invalid",
+        SecurityTokenInvalidLifetimeException => InvalidLifetimeDescription,
         SecurityTokenSignatureKeyNotFoundException => "The signing key is unknown",
         SecurityTokenInvalidAlgorithmException => "The signing algorithm is not allowed",
         SecurityTokenInvalidSignatureException => "The signature is invalid",
-        SecurityTokenMalformedException or ArgumentException => "The token is malformed",
+        SecurityTokenMalformedException or ArgumentException => MalformedDescription,
         _ => "The token is invalid",
     };
 

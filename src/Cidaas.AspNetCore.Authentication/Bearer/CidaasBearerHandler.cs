@@ -131,7 +131,7 @@ public class CidaasBearerHandler : JwtBearerHandler
         var options = BearerOptions;
         var now = TimeProvider.GetUtcNow();
         var cache = options.IntrospectionCacheDuration > TimeSpan.Zero ? options.IntrospectionCache : null;
-        var key = cache is null ? null : CidaasIntrospectionCache.CreateKey(Scheme.Name, token);
+        var key = cache is null ? null : CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token);
         var entry = cache is null ? null : await GetCachedAsync(cache, key!, now);
         if (entry is not null)
         {
@@ -205,7 +205,13 @@ public class CidaasBearerHandler : JwtBearerHandler
     {
         try
         {
-            return await cache.GetAsync(key, now, Context.RequestAborted);
+            return await cache.GetAsync(key, BearerOptions.IntrospectionProtector!, now, Context.RequestAborted);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // Never trusted: written without this scheme's keys (another key ring, or someone with access to the cache).
+            Logger.BearerIntrospectionCacheEntryRejected();
+            return null;
         }
         catch (Exception ex) when (!Context.RequestAborted.IsCancellationRequested)
         {
@@ -219,7 +225,7 @@ public class CidaasBearerHandler : JwtBearerHandler
     {
         try
         {
-            await cache.SetAsync(key, entry, now, Context.RequestAborted);
+            await cache.SetAsync(key, entry, BearerOptions.IntrospectionProtector!, now, Context.RequestAborted);
         }
         catch (Exception ex) when (!Context.RequestAborted.IsCancellationRequested)
         {

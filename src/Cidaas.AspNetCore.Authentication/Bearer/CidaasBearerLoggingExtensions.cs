@@ -41,4 +41,7 @@ internal static partial class CidaasBearerLoggingExtensions
 
     [LoggerMessage(112, LogLevel.Warning, "The forbidden response could not be written because the response has already started.", EventName = "CidaasBearerForbiddenResponseHasStarted")]
     public static partial void BearerForbiddenResponseHasStarted(this ILogger logger);
+
+    [LoggerMessage(113, LogLevel.Warning, "An introspection cache entry could not be unprotected (written with another key ring, or tampered with); introspecting instead.", EventName = "CidaasBearerIntrospectionCacheEntryRejected")]
+    public static partial void BearerIntrospectionCacheEntryRejected(this ILogger logger);
 }

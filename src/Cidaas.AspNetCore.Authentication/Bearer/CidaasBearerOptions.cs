@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
@@ -67,7 +68,9 @@ public class CidaasBearerOptions : JwtBearerOptions
     /// <summary>
     /// The longest time an introspection answer is reused; an active token's answer is never kept past its <c>exp</c>.
     /// This bounds how long a revoked token is still accepted. Default 1 minute; <see cref="TimeSpan.Zero"/> turns the cache off.
-    /// The cache is the host's <c>IDistributedCache</c> when one is registered, else an in-process memory cache.
+    /// Active answers go to the host's <c>IDistributedCache</c> when one is registered (protected with Data Protection,
+    /// under keys bound to the scheme, the introspection endpoint and <see cref="ClientId"/>), else to an in-process
+    /// memory cache. Inactive answers are kept for at most 10 seconds, in memory only and apart from active ones.
     /// </summary>
     public TimeSpan IntrospectionCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -84,6 +87,12 @@ public class CidaasBearerOptions : JwtBearerOptions
     internal CidaasRequestCache RequestCache { get; } = new();
 
     internal CidaasIntrospectionCache? IntrospectionCache { get; set; }
+
+    /// <summary>Protects this scheme's introspection answers in a distributed cache.</summary>
+    internal IDataProtector? IntrospectionProtector { get; set; }
+
+    /// <summary>The start of this scheme's introspection cache keys: scheme, endpoint and client, hashed.</summary>
+    internal string? IntrospectionCacheKeyPrefix { get; set; }
 
     internal ILogger Logger { get; set; } = NullLogger.Instance;
 

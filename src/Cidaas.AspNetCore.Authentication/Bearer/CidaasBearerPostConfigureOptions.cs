@@ -1,6 +1,8 @@
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Cidaas.AspNetCore.Authentication;
@@ -15,12 +17,15 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CidaasIntrospectionCache _introspectionCache;
+    private readonly IDataProtectionProvider _dataProtectionProvider;
 
-    public CidaasBearerPostConfigureOptions(IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory, CidaasIntrospectionCache introspectionCache)
+    public CidaasBearerPostConfigureOptions(
+        IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory, CidaasIntrospectionCache introspectionCache, IDataProtectionProvider dataProtectionProvider)
     {
         _httpClientFactory = httpClientFactory;
         _loggerFactory = loggerFactory;
         _introspectionCache = introspectionCache;
+        _dataProtectionProvider = dataProtectionProvider;
     }
 
     public void PostConfigure(string? name, CidaasBearerOptions options)
@@ -37,6 +42,12 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
             options.Authority = authority;
             options.MetadataAddress ??= CidaasUrls.Combine(authority, CidaasDefaults.DiscoveryPath);
             options.IntrospectionEndpoint ??= CidaasUrls.Combine(authority, CidaasDefaults.IntrospectionPath);
+        }
+
+        options.IntrospectionProtector ??= CidaasIntrospectionCache.CreateProtector(_dataProtectionProvider, name);
+        if (options.IntrospectionEndpoint is not null && options.ClientId is not null)
+        {
+            options.IntrospectionCacheKeyPrefix = CidaasIntrospectionCache.CreateKeyPrefix(name, options.IntrospectionEndpoint, options.ClientId);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Audience))
@@ -75,30 +86,33 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
         var audiences = options.Audiences;
         parameters.AudienceValidator = (tokenAudiences, token, _) => CidaasBearerAudience.IsAccepted(tokenAudiences, token, audiences);
 
-        var timeProvider = options.TimeProvider;
-        if (timeProvider is not null && !ReferenceEquals(timeProvider, TimeProvider.System))
+        // IdentityModel's own lifetime check adds the skew to 'exp' and lets an 'iat' in the future pass; this one
+        // compares without overflowing, refuses an 'iat' later than now plus the skew, and runs on the scheme's clock.
+        parameters.LifetimeValidator = (notBefore, expires, token, p) =>
         {
-            // The same checks and exceptions as IdentityModel's own, on the scheme's clock.
-            parameters.LifetimeValidator = (notBefore, expires, _, p) =>
+            var now = (options.TimeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+            if (expires is null)
             {
-                var now = timeProvider.GetUtcNow().UtcDateTime;
-                if (expires is null)
-                {
-                    throw new SecurityTokenNoExpirationException("The token has no expiration.");
-                }
+                throw new SecurityTokenNoExpirationException("The token has no expiration.");
+            }
 
-                if (notBefore is not null && now < notBefore.Value.Subtract(p.ClockSkew))
-                {
-                    throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = notBefore.Value };
-                }
+            if (CidaasBearerLifetime.IsLater(notBefore, now, p.ClockSkew))
+            {
+                throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = notBefore!.Value };
+            }
 
-                if (now > expires.Value.Add(p.ClockSkew))
-                {
-                    throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
-                }
+            if (CidaasBearerLifetime.IsLater(now, expires, p.ClockSkew))
+            {
+                throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
+            }
 
-                return true;
-            };
-        }
+            // IssuedAt is DateTime.MinValue without 'iat'.
+            if (token is JsonWebToken jwt && CidaasBearerLifetime.IsLater(jwt.IssuedAt, now, p.ClockSkew))
+            {
+                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerLifetime.IssuedInTheFutureDescription);
+            }
+
+            return true;
+        };
     }
 }

@@ -17,6 +17,9 @@ internal static class CidaasIntrospection
     // The depth CidaasBackchannelResponse.TryParseObject and the claim reader allow.
     private const int MaxDepth = 32;
 
+    /// <summary>The longest time an inactive answer is reused (at most <see cref="CidaasBearerOptions.IntrospectionCacheDuration"/>).</summary>
+    internal static readonly TimeSpan InactiveCacheDuration = TimeSpan.FromSeconds(10);
+
     /// <summary>Asks cidaas about the token. Throws <see cref="CidaasProtocolException"/> when no usable answer comes back.</summary>
     public static async Task<CidaasIntrospectionEntry> IntrospectAsync(CidaasBearerOptions options, string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -71,7 +74,8 @@ internal static class CidaasIntrospection
             }
         }
 
-        var cacheUntil = now + options.IntrospectionCacheDuration;
+        // A "no" is kept shorter: it is cheap to ask again, and a flood of junk tokens should not linger.
+        var cacheUntil = now + (active ? options.IntrospectionCacheDuration : TimeSpan.FromTicks(Math.Min(options.IntrospectionCacheDuration.Ticks, InactiveCacheDuration.Ticks)));
         if (active && expires is { } end && end < cacheUntil)
         {
             cacheUntil = end;
@@ -81,6 +85,11 @@ internal static class CidaasIntrospection
     }
 
     /// <summary>Checks an introspection answer and builds the identity; throws <see cref="CidaasProtocolException"/> when the token must be refused.</summary>
+    /// <remarks>
+    /// The answer's members go through the reader of JWT payloads (<see cref="CidaasBearerClaims"/>): cidaas answers
+    /// with the token's own claims, so a repeated member, an id_token's <c>at_hash</c>/<c>c_hash</c>, a time that is no
+    /// JSON number and a member posing as a role or group claim type are handled as in a JWT.
+    /// </remarks>
     public static (ClaimsIdentity Identity, CidaasIntrospectedToken Token) Evaluate(CidaasBearerOptions options, CidaasIntrospectionEntry entry, DateTimeOffset now)
     {
         if (!entry.Active)
@@ -99,19 +108,25 @@ internal static class CidaasIntrospection
             && !tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             && !tokenType.Equals("access_token", StringComparison.OrdinalIgnoreCase))
         {
-            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionWrongTokenType, "The token is not an access token");
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionWrongTokenType, CidaasBearerErrors.NotAnAccessTokenDescription);
         }
 
         var hasExpiry = TryGetTime(root, "exp"u8, out var expires);
-        if (hasExpiry && expires + skew < now)
+        if (hasExpiry && CidaasBearerLifetime.IsLater(now.UtcDateTime, expires.UtcDateTime, skew))
         {
             throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionExpired, "The token has expired");
         }
 
         var hasNotBefore = TryGetTime(root, "nbf"u8, out var notBefore);
-        if (hasNotBefore && notBefore - skew > now)
+        if (hasNotBefore && CidaasBearerLifetime.IsLater(notBefore.UtcDateTime, now.UtcDateTime, skew))
         {
             throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionNotYetValid, "The token is not valid yet");
+        }
+
+        var hasIssuedAt = TryGetTime(root, "iat"u8, out var issuedAt);
+        if (hasIssuedAt && CidaasBearerLifetime.IsLater(issuedAt.UtcDateTime, now.UtcDateTime, skew))
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerLifetime.IssuedInTheFutureDescription);
         }
 
         var issuer = GetString(root, "iss"u8);
@@ -133,7 +148,6 @@ internal static class CidaasIntrospection
             parameters.RoleClaimType ?? ClaimsIdentity.DefaultRoleClaimType,
             issuer);
 
-        TryGetTime(root, "iat"u8, out var issuedAt);
         var validFrom = hasNotBefore ? notBefore : issuedAt;
         var token = new CidaasIntrospectedToken(
             GetString(root, "jti"u8),

@@ -50,6 +50,36 @@ public sealed class BearerClaimsMappingTests
     }
 
     [Fact]
+    public void Members_named_like_claim_types_with_a_meaning_are_dropped_and_the_others_kept()
+    {
+        var claims = Map("""
+            {"ROLES":"admin","Sub":"u2","role":"admin","cidaas:custom:department":"Board","CIDAAS:GROUP":"ops",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name":"n","http://schemas.microsoft.com/ws/2008/06/identity/claims/role":"admin",
+            "http://schemas.xmlsoap.org/ws/2009/09/identity/claims/actor":"a","department":"Sales","sub":"u1"}
+            """);
+
+        // 'role' means nothing here: the role claim type is ClaimTypes.Role.
+        claims.Should().Equal(
+            "role|admin|" + ClaimValueTypes.String,
+            "department|Sales|" + ClaimValueTypes.String,
+            ClaimTypes.NameIdentifier + "|u1|" + ClaimValueTypes.String,
+            "sub|u1|" + ClaimValueTypes.String);
+    }
+
+    [Theory]
+    [InlineData("""{"roles":["user"],"roles":["admin"]}""")]
+    [InlineData("""{"roles":["user"],"r\u006fles":["admin"]}""")]
+    [InlineData("""{"exp":1,"exp":2}""")]
+    [InlineData("""{"department":"a","department":"b"}""")]
+    [InlineData("""{"ROLE":"a","ROLE":"b"}""")]
+    public void A_repeated_member_is_refused(string json)
+    {
+        var refusal = FluentActions.Invoking(() => Map(json)).Should().Throw<CidaasProtocolException>().Which;
+
+        refusal.Message.Should().StartWith("CIDAAS5009");
+    }
+
+    [Fact]
     public void The_introspection_verdict_is_not_a_claim()
     {
         Map("""{"active":true,"sub":"u1"}""").Should().NotContain(c => c.StartsWith("active|", StringComparison.Ordinal));

@@ -119,7 +119,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
 
         IntrospectionRequests.Should().Be(1);
         var cache = Api.Services.GetRequiredService<IDistributedCache>();
-        var key = CidaasIntrospectionCache.CreateKey(CidaasDefaults.BearerAuthenticationScheme, token);
+        var key = CidaasIntrospectionCache.CreateKey(Api.GetOptions().IntrospectionCacheKeyPrefix!, token);
         key.Should().NotContain(token);
         (await cache.GetAsync(key)).Should().NotBeNull();
     }
@@ -144,7 +144,10 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
         var token = await GetAccessTokenAsync();
         var cache = Api.Services.GetRequiredService<IDistributedCache>();
         var corrupted = new byte[] { 1, 1 }.Concat(BitConverter.GetBytes(_clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds())).Concat("{\"active\":tr"u8.ToArray()).ToArray();
-        await cache.SetAsync(CidaasIntrospectionCache.CreateKey(CidaasDefaults.BearerAuthenticationScheme, token), corrupted);
+        var options = Api.GetOptions();
+
+        // Protected with the scheme's own keys, as by another instance of the API whose answer got cut short.
+        await cache.SetAsync(CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token), options.IntrospectionProtector!.Protect(corrupted));
 
         var response = await Api.GetAsync("/api/me", token);
 

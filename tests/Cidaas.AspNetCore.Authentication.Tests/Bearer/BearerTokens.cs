@@ -121,9 +121,12 @@ public static class BearerTokens
         return Sign(header, Payload(jwt), key);
     }
 
-    public static string Sign(JsonObject header, JsonObject payload, RSA key)
+    public static string Sign(JsonObject header, JsonObject payload, RSA key) => SignRaw(header.ToJsonString(), payload.ToJsonString(), key);
+
+    /// <summary>Signs header and payload JSON exactly as written (RS256), so that duplicate members or odd spellings survive.</summary>
+    public static string SignRaw(string headerJson, string payloadJson, RSA key)
     {
-        var signingInput = Encode(header) + "." + Encode(payload);
+        var signingInput = Base64UrlEncoder.Encode(headerJson) + "." + Base64UrlEncoder.Encode(payloadJson);
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }
