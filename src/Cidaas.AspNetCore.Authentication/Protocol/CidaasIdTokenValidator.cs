@@ -103,12 +103,14 @@ internal static class CidaasIdTokenValidator
                     throw new SecurityTokenNoExpirationException();
                 }
 
-                if (now > expires.Value.Add(p.ClockSkew))
+                // The skew moves "now", never the token's dates: IdentityModel passes DateTime.MinValue for a missing
+                // 'nbf' (also when it checks the lifetime after a failed key lookup), and that must not overflow.
+                if (DateTimeUtil.Add(now, p.ClockSkew.Negate()) > expires.Value)
                 {
                     throw new SecurityTokenExpiredException();
                 }
 
-                if (notBefore is not null && now < notBefore.Value.Subtract(p.ClockSkew))
+                if (notBefore is not null && DateTimeUtil.Add(now, p.ClockSkew) < notBefore.Value)
                 {
                     throw new SecurityTokenNotYetValidException();
                 }
