@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Claims;
-using System.Text;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -129,23 +128,8 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
     {
         var configuration = await _options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
         _options.Logger.BearerRefetchingSigningKeys(configuration.JwksUri);
-        using var request = new HttpRequestMessage(HttpMethod.Get, configuration.JwksUri);
-        var response = await CidaasBackchannel.SendAsync(
-            _options.Backchannel, request, _options.MaxBackchannelResponseSize, _options.BackchannelTimeout, "JWKS endpoint", cancellationToken);
-        if (!response.IsSuccess)
-        {
-            throw new CidaasProtocolException(CidaasBearerErrors.SigningKeysUnavailable(
-                "the JWKS endpoint answered with HTTP " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) + "."));
-        }
-
-        try
-        {
-            return new JsonWebKeySet(Encoding.UTF8.GetString(response.Body.Span)).GetSigningKeys();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CidaasProtocolException(CidaasBearerErrors.SigningKeysUnavailable("the key set is not valid JSON."), ex);
-        }
+        return await CidaasJwks.GetSigningKeysAsync(
+            _options.Backchannel, configuration.JwksUri, _options.MaxBackchannelResponseSize, _options.BackchannelTimeout, CidaasBearerErrors.SigningKeysNotRefetched, cancellationToken);
     }
 
     private static TokenValidationResult Failed(Exception exception) => new() { IsValid = false, Exception = exception };
