@@ -553,12 +553,11 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         return response.TryParseObject() ?? throw new CidaasProtocolException(CidaasErrors.UserInfoNotJson) { StatusCode = (int)response.StatusCode };
     }
 
-    private async Task<ICollection<SecurityKey>> FetchSigningKeysAsync(CancellationToken cancellationToken)
+    private Task<ICollection<SecurityKey>> FetchSigningKeysAsync(string jwksUri, CancellationToken cancellationToken)
     {
-        var configuration = await Options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-        Logger.RefetchingSigningKeys(configuration.JwksUri);
-        return await CidaasJwks.GetSigningKeysAsync(
-            Options.Backchannel, configuration.JwksUri, Options.MaxBackchannelResponseSize, Options.BackchannelTimeout, CidaasErrors.IdTokenSigningKeysNotRefetched, cancellationToken);
+        Logger.RefetchingSigningKeys(jwksUri);
+        return CidaasJwks.GetSigningKeysAsync(
+            Options.Backchannel, jwksUri, Options.MaxBackchannelResponseSize, Options.BackchannelTimeout, CidaasErrors.IdTokenSigningKeysNotRefetched, cancellationToken);
     }
 
     private void SaveTokens(AuthenticationProperties properties, CidaasTokenResponse tokens)

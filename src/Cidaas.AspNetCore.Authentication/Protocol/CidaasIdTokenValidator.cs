@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,7 +13,8 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// <summary>
 /// Validates an id_token as OpenID Connect Core 1.0 §3.1.3.7 asks of a relying party: signature with an allowed
 /// algorithm and a key of the issuer, <c>iss</c>, <c>aud</c>/<c>azp</c>, <c>exp</c>/<c>iat</c>, <c>nonce</c>,
-/// <c>sub</c> and <c>at_hash</c>. A key id unknown to the cache causes one refetch of the keys and one retry.
+/// <c>sub</c> and <c>at_hash</c>. A key id unknown to the cache is handled by <see cref="CidaasSigningKeyCache"/>: a retry
+/// with keys fetched meanwhile, else at most one refetch of the keys and one retry.
 /// </summary>
 internal static class CidaasIdTokenValidator
 {
@@ -22,28 +24,30 @@ internal static class CidaasIdTokenValidator
         string idToken,
         string? expectedNonce,
         string? accessToken,
-        Func<CancellationToken, Task<ICollection<SecurityKey>>> fetchKeys,
+        Func<string, CancellationToken, Task<ICollection<SecurityKey>>> fetchKeys,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var parameters = GetParameters(options, configuration, options.SigningKeyCache.GetKeys(configuration), timeProvider);
-
-        var result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
-        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException && configuration.JwksUri is not null)
+        var validation = await options.SigningKeyCache.ValidateAsync(
+            configuration,
+            (Options: options, Configuration: configuration, IdToken: idToken, TimeProvider: timeProvider, FetchKeys: fetchKeys),
+            static (s, keys) => s.Options.TokenHandler.ValidateTokenAsync(s.IdToken, GetParameters(s.Options, s.Configuration, keys, s.TimeProvider)),
+            static (s, jwksUri, ct) => s.FetchKeys(jwksUri, ct),
+            timeProvider,
+            options.SigningKeyRefreshInterval,
+            cancellationToken);
+        if (validation.FetchFailure is { } fetchFailure)
         {
-            var refreshed = await options.SigningKeyCache.RefreshAsync(configuration, fetchKeys, timeProvider, options.SigningKeyRefreshInterval, cancellationToken);
-            if (refreshed is not null)
-            {
-                parameters = GetParameters(options, configuration, refreshed, timeProvider);
-                result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
-            }
+            ExceptionDispatchInfo.Throw(fetchFailure);
         }
 
+        var result = validation.Result;
         if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
             throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(Describe(result.Exception)));
         }
 
+        var parameters = GetParameters(options, configuration, validation.Keys, timeProvider);
         CheckClaims(options, token, expectedNonce, accessToken, parameters.ClockSkew, timeProvider);
         return token;
     }
