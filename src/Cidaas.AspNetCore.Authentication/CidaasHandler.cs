@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Protocol;
@@ -557,26 +556,11 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         return response.TryParseObject() ?? throw new CidaasProtocolException(CidaasErrors.UserInfoNotJson) { StatusCode = (int)response.StatusCode };
     }
 
-    private async Task<ICollection<SecurityKey>> FetchSigningKeysAsync(CancellationToken cancellationToken)
+    private Task<ICollection<SecurityKey>> FetchSigningKeysAsync(string jwksUri, CancellationToken cancellationToken)
     {
-        var configuration = await Options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-        Logger.RefetchingSigningKeys(configuration.JwksUri);
-        using var request = new HttpRequestMessage(HttpMethod.Get, configuration.JwksUri);
-        var response = await CidaasBackchannel.SendAsync(
-            Options.Backchannel, request, Options.MaxBackchannelResponseSize, Options.BackchannelTimeout, "JWKS endpoint", cancellationToken);
-        if (!response.IsSuccess)
-        {
-            throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid("its signing key is unknown and the key set could not be refetched."));
-        }
-
-        try
-        {
-            return new JsonWebKeySet(Encoding.UTF8.GetString(response.Body.Span)).GetSigningKeys();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid("its signing key is unknown and the refetched key set is not valid JSON."), ex);
-        }
+        Logger.RefetchingSigningKeys(jwksUri);
+        return CidaasJwks.GetSigningKeysAsync(
+            Options.Backchannel, jwksUri, Options.MaxBackchannelResponseSize, Options.BackchannelTimeout, CidaasErrors.IdTokenSigningKeysNotRefetched, cancellationToken);
     }
 
     private void SaveTokens(AuthenticationProperties properties, CidaasTokenResponse tokens)

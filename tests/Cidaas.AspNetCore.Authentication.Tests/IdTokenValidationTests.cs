@@ -65,6 +65,23 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
         Emulator.CountRequests(CidaasDefaults.JwksPath).Should().Be(jwksBefore + 1, "one refetch of the keys, in the same request");
     }
 
+    [Fact]
+    public async Task Key_rotated_just_before_signing_is_refetched_also_on_the_options_own_clock()
+    {
+        // An id_token without 'nbf' whose key is unknown: the lifetime check IdentityModel runs after the failed key
+        // lookup must not overflow on the missing 'nbf' (DateTime.MinValue) and hide the unknown key.
+        await StartAppAsync(o => o.TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var authorization = await ChallengeAsync();
+        await App.GetOptions().ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
+        Emulator.RotateSigningKey(keepPreviousKeyPublished: true);
+        var jwksBefore = Emulator.CountRequests(CidaasDefaults.JwksPath);
+
+        var response = await Browser.GetAsync((await AuthorizeAsync(authorization)).ToString());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        Emulator.CountRequests(CidaasDefaults.JwksPath).Should().Be(jwksBefore + 1);
+    }
+
     public static TheoryData<CidaasIdTokenDefect, string> Defects => new()
     {
         { CidaasIdTokenDefect.BadSignature, "signature" },

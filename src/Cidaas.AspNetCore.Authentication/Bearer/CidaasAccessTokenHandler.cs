@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Claims;
-using System.Text;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -12,9 +11,9 @@ namespace Cidaas.AspNetCore.Authentication;
 
 /// <summary>
 /// The token handler the JwtBearer pipeline calls for a cidaas scheme. Around the standard JWT validation it pins the
-/// issuer and the keys to the cidaas discovery document (checked against the Authority), refetches the key set once
-/// (single flight, throttled) when a token names an unknown <c>kid</c> and retries in the same request, and builds the
-/// claims the cidaas way.
+/// issuer and the keys to the cidaas discovery document (checked against the Authority), retries in the same request
+/// with newer keys when a token names an unknown <c>kid</c> (through the scheme's <see cref="CidaasSigningKeyCache"/>:
+/// keys fetched meanwhile, else one single-flight, throttled refetch), and builds the claims the cidaas way.
 /// </summary>
 internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
 {
@@ -80,33 +79,20 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
         validationParameters.ConfigurationManager = null;
         validationParameters.ValidIssuer = configuration.Issuer;
         validationParameters.ValidIssuers = null;
-        validationParameters.IssuerSigningKeys = _options.SigningKeyCache.GetKeys(configuration);
-
-        var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid || result.Exception is not SecurityTokenSignatureKeyNotFoundException || configuration.JwksUri is null)
+        var validation = await _options.SigningKeyCache.ValidateAsync(
+            configuration,
+            (Handler: this, Token: token, Parameters: validationParameters),
+            static (s, keys) => s.Handler.ValidateWithKeysAsync(s.Token, s.Parameters, keys),
+            static (s, jwksUri, ct) => s.Handler.FetchSigningKeysAsync(jwksUri, ct),
+            _options.TimeProvider ?? TimeProvider.System,
+            _options.SigningKeyRefreshInterval,
+            CancellationToken.None);
+        if (validation.FetchFailure is { } fetchFailure)
         {
-            return result;
+            logger.BearerSigningKeysUnavailable(fetchFailure.Message);
         }
 
-        ICollection<SecurityKey>? refreshed;
-        try
-        {
-            refreshed = await _options.SigningKeyCache.RefreshAsync(
-                configuration, FetchSigningKeysAsync, _options.TimeProvider ?? TimeProvider.System, _options.SigningKeyRefreshInterval, CancellationToken.None);
-        }
-        catch (CidaasProtocolException ex)
-        {
-            logger.BearerSigningKeysUnavailable(ex.Message);
-            return result;
-        }
-
-        if (refreshed is null)
-        {
-            return result;
-        }
-
-        validationParameters.IssuerSigningKeys = refreshed;
-        return await base.ValidateTokenAsync(token, validationParameters);
+        return validation.Result;
     }
 
     protected override ClaimsIdentity CreateClaimsIdentity(JsonWebToken jwtToken, TokenValidationParameters validationParameters)
@@ -195,27 +181,17 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
            && (_options.Authority is null
                || string.Equals(CidaasUrls.TrimTrailingSlash(issuer), _options.Authority, StringComparison.Ordinal));
 
-    private async Task<ICollection<SecurityKey>> FetchSigningKeysAsync(CancellationToken cancellationToken)
+    private Task<TokenValidationResult> ValidateWithKeysAsync(string token, TokenValidationParameters validationParameters, ICollection<SecurityKey> keys)
     {
-        var configuration = await _options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-        _options.Logger.BearerRefetchingSigningKeys(configuration.JwksUri);
-        using var request = new HttpRequestMessage(HttpMethod.Get, configuration.JwksUri);
-        var response = await CidaasBackchannel.SendAsync(
-            _options.Backchannel, request, _options.MaxBackchannelResponseSize, _options.BackchannelTimeout, "JWKS endpoint", cancellationToken);
-        if (!response.IsSuccess)
-        {
-            throw new CidaasProtocolException(CidaasBearerErrors.SigningKeysUnavailable(
-                "the JWKS endpoint answered with HTTP " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) + "."));
-        }
+        validationParameters.IssuerSigningKeys = keys;
+        return base.ValidateTokenAsync(token, validationParameters);
+    }
 
-        try
-        {
-            return new JsonWebKeySet(Encoding.UTF8.GetString(response.Body.Span)).GetSigningKeys();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CidaasProtocolException(CidaasBearerErrors.SigningKeysUnavailable("the key set is not valid JSON."), ex);
-        }
+    private Task<ICollection<SecurityKey>> FetchSigningKeysAsync(string jwksUri, CancellationToken cancellationToken)
+    {
+        _options.Logger.BearerRefetchingSigningKeys(jwksUri);
+        return CidaasJwks.GetSigningKeysAsync(
+            _options.Backchannel, jwksUri, _options.MaxBackchannelResponseSize, _options.BackchannelTimeout, CidaasBearerErrors.SigningKeysNotRefetched, cancellationToken);
     }
 
     private static TokenValidationResult Failed(Exception exception) => new() { IsValid = false, Exception = exception };

@@ -42,6 +42,14 @@ internal static class CidaasBearerErrors
     public static string SigningKeysUnavailable(string reason)
         => $"CIDAAS5005: An access token names a signing key that is not in the cached key set, and the key set could not be refetched: {reason}";
 
+    /// <summary>Why the keys refetched for an access token's unknown key cannot be used.</summary>
+    public static string SigningKeysNotRefetched(CidaasJwksProblem problem, int status) => SigningKeysUnavailable(problem switch
+    {
+        CidaasJwksProblem.Status => "the JWKS endpoint answered with HTTP " + status.ToString(CultureInfo.InvariantCulture) + ".",
+        CidaasJwksProblem.NotJson => "the key set is not valid JSON.",
+        _ => "the key set holds no usable signing key.",
+    });
+
     public static string IntrospectionStatus(int status)
         => $"CIDAAS5012: The introspection endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)}.";
 

@@ -75,7 +75,10 @@ public class CidaasBearerOptions : JwtBearerOptions
     public TimeSpan IntrospectionCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The least time between two refetches of the signing keys caused by tokens signed with an unknown key. Default 1 minute.
+    /// The least time after a successful refetch of the signing keys before the next one caused by a token signed with
+    /// an unknown key. Default 1 minute. It makes tokens with made-up key ids cheap, and it refuses a second key rotation
+    /// within that time: lower it for a tenant that rotates faster. After a failed refetch the next one may run after
+    /// 1 second, doubling with each further failure in a row, never later than this interval.
     /// </summary>
     public TimeSpan SigningKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 

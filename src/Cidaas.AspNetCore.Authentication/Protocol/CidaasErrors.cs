@@ -57,6 +57,14 @@ internal static class CidaasErrors
 
     public static string IdTokenInvalid(string reason) => $"CIDAAS3002: The id_token was rejected: {reason}";
 
+    /// <summary>Why the keys refetched for an id_token's unknown key cannot be used (the HTTP status is not shown).</summary>
+    public static string IdTokenSigningKeysNotRefetched(CidaasJwksProblem problem, int status) => IdTokenInvalid(problem switch
+    {
+        CidaasJwksProblem.Status => "its signing key is unknown and the key set could not be refetched.",
+        CidaasJwksProblem.NotJson => "its signing key is unknown and the refetched key set is not valid JSON.",
+        _ => "its signing key is unknown and the refetched key set holds no usable signing key.",
+    });
+
     public static string ConfigurationUnavailable(string? address)
         => $"CIDAAS3003: The cidaas discovery document could not be loaded from '{address}'. No one can sign in until it can be read.";
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +15,8 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// Validates an id_token as OpenID Connect Core 1.0 §3.1.3.7 asks of a relying party: signature with an allowed
 /// algorithm and a key of the issuer, no <c>crit</c> header, <c>iss</c>, <c>aud</c> (this client and no other
 /// audience)/<c>azp</c>, <c>exp</c>/<c>iat</c> (and every date a usable NumericDate), <c>nonce</c>, <c>sub</c> and
-/// <c>at_hash</c>. A key id unknown to the cache causes one refetch of the keys and one retry.
+/// <c>at_hash</c>. A key id unknown to the cache is handled by <see cref="CidaasSigningKeyCache"/>: a retry with keys
+/// fetched meanwhile, else at most one refetch of the keys and one retry.
 /// </summary>
 internal static class CidaasIdTokenValidator
 {
@@ -26,28 +28,30 @@ internal static class CidaasIdTokenValidator
         string idToken,
         string? expectedNonce,
         string? accessToken,
-        Func<CancellationToken, Task<ICollection<SecurityKey>>> fetchKeys,
+        Func<string, CancellationToken, Task<ICollection<SecurityKey>>> fetchKeys,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var parameters = GetParameters(options, configuration, options.SigningKeyCache.GetKeys(configuration), timeProvider);
-
-        var result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
-        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException && configuration.JwksUri is not null)
+        var validation = await options.SigningKeyCache.ValidateAsync(
+            configuration,
+            (Options: options, Configuration: configuration, IdToken: idToken, TimeProvider: timeProvider, FetchKeys: fetchKeys),
+            static (s, keys) => s.Options.TokenHandler.ValidateTokenAsync(s.IdToken, GetParameters(s.Options, s.Configuration, keys, s.TimeProvider)),
+            static (s, jwksUri, ct) => s.FetchKeys(jwksUri, ct),
+            timeProvider,
+            options.SigningKeyRefreshInterval,
+            cancellationToken);
+        if (validation.FetchFailure is { } fetchFailure)
         {
-            var refreshed = await options.SigningKeyCache.RefreshAsync(configuration, fetchKeys, timeProvider, options.SigningKeyRefreshInterval, cancellationToken);
-            if (refreshed is not null)
-            {
-                parameters = GetParameters(options, configuration, refreshed, timeProvider);
-                result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
-            }
+            ExceptionDispatchInfo.Throw(fetchFailure);
         }
 
+        var result = validation.Result;
         if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
             throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(Describe(result.Exception)));
         }
 
+        var parameters = GetParameters(options, configuration, validation.Keys, timeProvider);
         CheckClaims(options, token, expectedNonce, accessToken, parameters.ClockSkew, timeProvider);
         return token;
     }
@@ -107,12 +111,14 @@ internal static class CidaasIdTokenValidator
                     throw new SecurityTokenNoExpirationException();
                 }
 
-                if (now > expires.Value.Add(p.ClockSkew))
+                // The skew moves "now", never the token's dates: IdentityModel passes DateTime.MinValue for a missing
+                // 'nbf' (also when it checks the lifetime after a failed key lookup), and that must not overflow.
+                if (DateTimeUtil.Add(now, p.ClockSkew.Negate()) > expires.Value)
                 {
                     throw new SecurityTokenExpiredException();
                 }
 
-                if (notBefore is not null && now < notBefore.Value.Subtract(p.ClockSkew))
+                if (notBefore is not null && DateTimeUtil.Add(now, p.ClockSkew) < notBefore.Value)
                 {
                     throw new SecurityTokenNotYetValidException();
                 }

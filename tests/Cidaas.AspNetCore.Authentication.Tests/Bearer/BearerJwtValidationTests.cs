@@ -243,6 +243,49 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         JwksRequests.Should().Be(jwksBefore + 1);
     }
 
+    [Theory]
+    [InlineData("503", "CIDAAS5005")]
+    [InlineData("dropped connection", "CIDAAS2007")]
+    public async Task After_a_failed_key_refetch_a_token_of_the_new_key_is_accepted_once_the_one_second_backoff_is_over_and_unknown_keys_still_cost_one_fetch_per_interval(string fault, string logged)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await StartApiAsync(o => o.TimeProvider = clock);
+        var interval = Api.GetOptions().SigningKeyRefreshInterval;
+        interval.Should().Be(TimeSpan.FromMinutes(1), "the default is what users run with");
+        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
+        Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
+        var token = await GetAccessTokenAsync();
+        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, fault == "503" ? Testing.CidaasEmulatorFault.Status(503, "down") : Testing.CidaasEmulatorFault.DropConnection());
+        var jwksBefore = JwksRequests;
+
+        // The refetch for the new key meets the outage.
+        ExpectInvalidToken(await Api.GetAsync("/api/me", token)).Should().Be("The signing key is unknown");
+        JwksRequests.Should().Be(jwksBefore + 1);
+        Api.Logs.Lines.Should().Contain(l => l.Contains(logged, StringComparison.Ordinal));
+
+        // cidaas is healthy again, but the 1 s backoff is not over: refused without asking cidaas.
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        ExpectInvalidToken(await Api.GetAsync("/api/me", token)).Should().Be("The signing key is unknown");
+        JwksRequests.Should().Be(jwksBefore + 1);
+
+        // The backoff is over: one refetch, and the token is accepted.
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var accepted = await Api.GetAsync("/api/me", token);
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+        JwksRequests.Should().Be(jwksBefore + 2);
+
+        // Made-up key ids after that successful refetch, one every 12 s for two minutes: one refetch in all.
+        var refetchedAt = clock.GetUtcNow();
+        for (var second = 0; second < 120; second += 12)
+        {
+            clock.SetUtcNow(refetchedAt + TimeSpan.FromSeconds(second));
+            ExpectInvalidToken(await Api.GetAsync("/api/me", Remember(BearerTokens.SignedByAnUnknownKey(token)))).Should().Be("The signing key is unknown");
+            Output.WriteLine($"made-up kid at +{second} s: {JwksRequests - jwksBefore - 2} refetch(es) since the successful one");
+        }
+
+        JwksRequests.Should().Be(jwksBefore + 3, "one refetch at the start of the second minute, none in the first");
+    }
+
     [Fact]
     public async Task Unreachable_discovery_document_gives_401_not_500()
     {

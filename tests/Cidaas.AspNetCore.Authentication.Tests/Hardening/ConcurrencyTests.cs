@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Claims;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
@@ -85,9 +87,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : SignInTestBase(
         var pending = new List<(TestBrowser Browser, Uri Callback)>();
         for (var i = 0; i < 50; i++)
         {
-            var browser = CreateBrowser();
-            var authorization = (await browser.GetAsync(Origin + "/protected")).Headers.Location!;
-            pending.Add((browser, (await browser.GetAsync(authorization.ToString())).Headers.Location!));
+            pending.Add(await StartSignInAsync());
         }
 
         var responses = await Task.WhenAll(pending.Select(p => Task.Run(() => p.Browser.GetAsync(p.Callback.ToString()))));
@@ -95,6 +95,45 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : SignInTestBase(
         responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.Redirect);
         App.Failures.Should().BeEmpty();
         Emulator.CountRequests(CidaasDefaults.JwksPath).Should().Be(jwksBefore + 1, "one single-flight refetch serves every waiting sign-in");
+    }
+
+    [Fact]
+    public async Task Sign_in_that_failed_with_the_old_keys_while_another_refetched_them_retries_with_the_new_keys_without_a_second_fetch()
+    {
+        // Request A is held between its failed validation (old keys) and its call for a refresh, while request B
+        // refetches the keys and signs in. A must then take the keys B fetched: no throttle refusal, no second fetch.
+        var gate = new TestGate();
+        await StartAppAsync(o => o.TokenHandler = new HoldingTokenHandler(gate));
+        await App.GetOptions().ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
+        Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
+        var a = await StartSignInAsync();
+        var b = await StartSignInAsync();
+        var jwksBefore = Emulator.CountRequests(CidaasDefaults.JwksPath);
+
+        var responseA = Task.Run(() => a.Browser.GetAsync(a.Callback.ToString()));
+        HttpResponseMessage responseB;
+        try
+        {
+            await gate.Reached;
+            responseB = await b.Browser.GetAsync(b.Callback.ToString());
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        responseB.StatusCode.Should().Be(HttpStatusCode.Redirect, await responseB.Content.ReadAsStringAsync());
+        var afterA = await responseA;
+        afterA.StatusCode.Should().Be(HttpStatusCode.Redirect, await afterA.Content.ReadAsStringAsync());
+        App.Failures.Should().BeEmpty();
+        Emulator.CountRequests(CidaasDefaults.JwksPath).Should().Be(jwksBefore + 1, "A reuses the keys B fetched");
+    }
+
+    private async Task<(TestBrowser Browser, Uri Callback)> StartSignInAsync()
+    {
+        var browser = CreateBrowser();
+        var authorization = (await browser.GetAsync(Origin + "/protected")).Headers.Location!;
+        return (browser, (await browser.GetAsync(authorization.ToString())).Headers.Location!);
     }
 
     private async Task<(CidaasEmulatorUser User, HttpStatusCode Status, string[] Claims)> SignInAsAsync(CidaasEmulatorUser user)
@@ -114,4 +153,27 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : SignInTestBase(
     private static bool SetsSignInCookie(HttpResponseMessage response)
         => response.Headers.TryGetValues("Set-Cookie", out var cookies)
            && cookies.Any(c => c.StartsWith(".AspNetCore.Cookies=", StringComparison.Ordinal) && !c.StartsWith(".AspNetCore.Cookies=;", StringComparison.Ordinal));
+
+    /// <summary>Validates like the default handler, but holds the first id_token whose key is unknown at the gate.</summary>
+    private sealed class HoldingTokenHandler : JsonWebTokenHandler
+    {
+        private readonly TestGate _gate;
+
+        public HoldingTokenHandler(TestGate gate)
+        {
+            _gate = gate;
+            MapInboundClaims = false;
+        }
+
+        public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+        {
+            var result = await base.ValidateTokenAsync(token, validationParameters);
+            if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+            {
+                await _gate.WaitAsync();
+            }
+
+            return result;
+        }
+    }
 }

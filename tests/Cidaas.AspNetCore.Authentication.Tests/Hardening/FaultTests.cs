@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
@@ -190,16 +191,18 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await ExpectNextSignInToWorkAsync();
     }
 
-    public static TheoryData<string> JwksFaults => ["not JSON", "JSON array", "keys not an array", "key without material", "key with broken modulus", "500", "oversized chunked", "dropped connection", "timeout"];
+    public static TheoryData<string> JwksFaults => ["not JSON", "JSON array", "keys not an array", "empty key set", "key without material", "key with broken modulus", "500", "oversized chunked", "dropped connection", "timeout"];
 
     [Theory]
     [MemberData(nameof(JwksFaults))]
     public async Task JWKS_fault_at_a_key_refetch_is_a_clear_failure_before_userinfo_and_the_next_sign_in_works(string fault)
     {
+        // The default SigningKeyRefreshInterval (1 min): a failed refetch only holds back the next one for 1 s.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await StartAppAsync(o =>
         {
             ConfigureLimits(o);
-            o.SigningKeyRefreshInterval = TimeSpan.Zero;
+            o.TimeProvider = clock;
         });
         (await SignInAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
@@ -214,8 +217,60 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         App.Failures.Should().ContainSingle().Which.Should().BeOfType<CidaasProtocolException>().Which.Message.Should().StartWith(expected);
         UserInfoRequests.Should().Be(1, "only the first sign-in reached userinfo");
         App.Failures.Clear();
+        clock.Advance(TimeSpan.FromSeconds(1));
         (await SignInInAFreshBrowserAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
     }
+
+    public static TheoryData<string> JwksOutages => ["503", "dropped connection"];
+
+    [Theory]
+    [MemberData(nameof(JwksOutages))]
+    public async Task After_a_failed_key_refetch_the_new_key_signs_in_once_the_one_second_backoff_is_over_and_unknown_keys_still_cost_one_fetch_per_interval(string fault)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await StartAppAsync(o => o.TimeProvider = clock);
+        var interval = App.GetOptions().SigningKeyRefreshInterval;
+        interval.Should().Be(TimeSpan.FromMinutes(1), "the default is what users run with");
+        (await SignInInAFreshBrowserAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
+        Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
+        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, fault == "503" ? CidaasEmulatorFault.Status(503, "down") : CidaasEmulatorFault.DropConnection());
+        var jwksBefore = JwksRequests;
+
+        // The refetch for the new key meets the outage.
+        await ExpectFailureAsync(await Browser.GetAsync((await AuthorizeAsync(await ChallengeAsync())).ToString()), fault == "503" ? "CIDAAS3002" : "CIDAAS2007");
+        JwksRequests.Should().Be(jwksBefore + 1);
+
+        // cidaas is healthy again, but the 1 s backoff is not over: refused without asking cidaas.
+        App.Failures.Clear();
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        await ExpectFailureAsync(await Browser.GetAsync((await AuthorizeAsync(await ChallengeAsync())).ToString()), "not in the issuer's key set");
+        JwksRequests.Should().Be(jwksBefore + 1);
+
+        // The backoff is over: one refetch, and the new key signs in.
+        App.Failures.Clear();
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        (await SignInAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
+        App.Failures.Should().BeEmpty();
+        JwksRequests.Should().Be(jwksBefore + 2);
+
+        // Made-up key ids after that successful refetch, one every 12 s for two minutes: one refetch in all.
+        var refetchedAt = clock.GetUtcNow();
+        for (var second = 0; second < 120; second += 12)
+        {
+            clock.SetUtcNow(refetchedAt + TimeSpan.FromSeconds(second));
+            Emulator.IssueNextIdTokenWith(CidaasIdTokenDefect.UnknownSigningKey);
+            var other = CreateBrowser();
+            var callback = (await other.GetAsync((await other.GetAsync(Origin + "/login")).Headers.Location!.ToString())).Headers.Location!;
+            var response = await other.GetAsync(callback.ToString());
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+            Output.WriteLine($"made-up kid at +{second} s: {JwksRequests - jwksBefore - 2} refetch(es) since the successful one");
+        }
+
+        App.Failures.Should().HaveCount(10).And.OnlyContain(f => f.Message.Contains("not in the issuer's key set", StringComparison.Ordinal));
+        JwksRequests.Should().Be(jwksBefore + 3, "one refetch at the start of the second minute, none in the first");
+    }
+
+    private int JwksRequests => Emulator.CountRequests(CidaasDefaults.JwksPath);
 
     private static void ConfigureLimits(CidaasOptions options)
     {
@@ -258,6 +313,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         "not JSON" => (CidaasEmulatorFault.Body("<html>keys</html>", "text/html"), "CIDAAS3002"),
         "JSON array" => (CidaasEmulatorFault.Body("[]"), "CIDAAS3002"),
         "keys not an array" => (CidaasEmulatorFault.Body("""{"keys":"nope"}"""), "CIDAAS3002"),
+        "empty key set" => (CidaasEmulatorFault.Body("""{"keys":[]}"""), "CIDAAS3002"),
         "key without material" => (CidaasEmulatorFault.Body("""{"keys":[{"kty":"RSA","use":"sig"}]}"""), "CIDAAS3002"),
         "key with broken modulus" => (CidaasEmulatorFault.Body("""{"keys":[{"kty":"RSA","kid":"k","n":"!!!","e":"AQAB"}]}"""), "CIDAAS3002"),
         "500" => (CidaasEmulatorFault.Status(500, "boom"), "CIDAAS3002"),
