@@ -440,6 +440,11 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !Context.RequestAborted.IsCancellationRequested)
         {
+            if (CidaasConfigurationRetriever.FindRefusal(ex) is { } refusal)
+            {
+                throw refusal;
+            }
+
             Logger.ConfigurationUnavailable(Options.MetadataAddress, ex);
             throw new CidaasProtocolException(CidaasErrors.ConfigurationUnavailable(Options.MetadataAddress), ex);
         }

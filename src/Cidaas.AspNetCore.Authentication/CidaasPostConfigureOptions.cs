@@ -48,6 +48,13 @@ public class CidaasPostConfigureOptions : IPostConfigureOptions<CidaasOptions>
         options.Backchannel ??= CidaasMetadata.CreateBackchannel(
             options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
         options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
-            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval);
+            options.Configuration,
+            options.MetadataAddress,
+            options.Backchannel,
+            options.RequireHttpsMetadata,
+            options.AutomaticRefreshInterval,
+            new CidaasConfigurationRetriever(options.Authority, issuer => issuer is null
+                ? CidaasErrors.ConfigurationIssuerMissing
+                : CidaasErrors.ConfigurationIssuerMismatch(issuer, options.Authority)));
     }
 }

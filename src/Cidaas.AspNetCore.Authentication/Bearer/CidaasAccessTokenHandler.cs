@@ -64,6 +64,12 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or OperationCanceledException or ArgumentException)
         {
+            if (CidaasConfigurationRetriever.FindRefusal(ex) is { } refusal)
+            {
+                logger.BearerConfigurationIssuerMismatch(refusal.Message);
+                return Failed(CidaasBearerErrors.Invalid(refusal.Message, "The token cannot be validated now"));
+            }
+
             logger.BearerConfigurationUnavailable(_options.MetadataAddress, ex);
             return Failed(CidaasBearerErrors.Invalid(CidaasBearerErrors.ConfigurationUnavailable(_options.MetadataAddress), "The token cannot be validated now", ex));
         }

@@ -60,7 +60,13 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
         options.Backchannel ??= CidaasMetadata.CreateBackchannel(
             options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
         options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
-            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval, options.RefreshInterval);
+            options.Configuration,
+            options.MetadataAddress,
+            options.Backchannel,
+            options.RequireHttpsMetadata,
+            options.AutomaticRefreshInterval,
+            new CidaasConfigurationRetriever(options.Authority, issuer => CidaasBearerErrors.ConfigurationIssuerMismatch(issuer, options.Authority)),
+            options.RefreshInterval);
     }
 
     private static void ConfigureValidation(string name, CidaasBearerOptions options)

@@ -37,13 +37,17 @@ internal static class CidaasMetadata
         return client;
     }
 
-    /// <summary>A fixed configuration when one is given, else a cached discovery of the metadata address over the back channel.</summary>
+    /// <summary>
+    /// A fixed configuration when one is given, else a cached discovery of the metadata address over the back channel,
+    /// read by <paramref name="retriever"/>.
+    /// </summary>
     public static IConfigurationManager<OpenIdConnectConfiguration>? CreateConfigurationManager(
         OpenIdConnectConfiguration? configuration,
         string? metadataAddress,
         HttpClient backchannel,
         bool requireHttpsMetadata,
         TimeSpan automaticRefreshInterval,
+        CidaasConfigurationRetriever retriever,
         TimeSpan? refreshInterval = null)
     {
         if (configuration is not null)
@@ -58,7 +62,7 @@ internal static class CidaasMetadata
 
         var manager = new ConfigurationManager<OpenIdConnectConfiguration>(
             metadataAddress,
-            new OpenIdConnectConfigurationRetriever(),
+            retriever,
             new HttpDocumentRetriever(backchannel) { RequireHttps = requireHttpsMetadata && !CidaasUrls.IsLoopback(metadataAddress) })
         {
             AutomaticRefreshInterval = automaticRefreshInterval,
@@ -69,6 +73,6 @@ internal static class CidaasMetadata
             manager.RefreshInterval = interval;
         }
 
-        return manager;
+        return new CidaasConfigurationManager(manager);
     }
 }

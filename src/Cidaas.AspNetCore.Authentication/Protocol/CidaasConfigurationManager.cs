@@ -1,0 +1,56 @@
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Cidaas.AspNetCore.Authentication.Protocol;
+
+/// <summary>
+/// IdentityModel's <see cref="ConfigurationManager{T}"/> with one shared first load. The manager stores a freshly loaded
+/// document before it sets the time of the next refresh; a request that arrives between those two writes sees a stored
+/// document that looks due and starts a background refresh, so that 100 concurrent first sign-ins now and then caused a
+/// second discovery and JWKS request. Here every caller before the first successful load awaits that one load, and only
+/// later callers reach the manager directly. A failed first load is not kept: the next caller tries again, with the
+/// manager's own backoff.
+/// </summary>
+internal sealed class CidaasConfigurationManager : IConfigurationManager<OpenIdConnectConfiguration>
+{
+    private readonly IConfigurationManager<OpenIdConnectConfiguration> _inner;
+    private readonly Lock _lock = new();
+    private Task<OpenIdConnectConfiguration>? _firstLoad;
+    private volatile bool _loaded;
+
+    public CidaasConfigurationManager(IConfigurationManager<OpenIdConnectConfiguration> inner) => _inner = inner;
+
+    public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
+        => _loaded ? _inner.GetConfigurationAsync(cancel) : GetFirstConfigurationAsync(cancel);
+
+    public void RequestRefresh() => _inner.RequestRefresh();
+
+    private async Task<OpenIdConnectConfiguration> GetFirstConfigurationAsync(CancellationToken cancel)
+    {
+        Task<OpenIdConnectConfiguration> load;
+        lock (_lock)
+        {
+            // The load is shared, so no caller's token may cancel it; a caller's token only ends its own wait.
+            load = _firstLoad ??= _inner.GetConfigurationAsync(CancellationToken.None);
+        }
+
+        try
+        {
+            var configuration = await load.WaitAsync(cancel);
+            _loaded = true;
+            return configuration;
+        }
+        catch (Exception) when (load.IsFaulted || load.IsCanceled)
+        {
+            lock (_lock)
+            {
+                if (ReferenceEquals(_firstLoad, load))
+                {
+                    _firstLoad = null;
+                }
+            }
+
+            throw;
+        }
+    }
+}
