@@ -1,5 +1,6 @@
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
@@ -9,21 +10,33 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// document that looks due and starts a background refresh, so that 100 concurrent first sign-ins now and then caused a
 /// second discovery and JWKS request. Here every caller before the first successful load awaits that one load, and only
 /// later callers reach the manager directly. A failed first load is not kept: the next caller tries again, with the
-/// manager's own backoff.
+/// manager's own backoff. It is a <see cref="BaseConfigurationManager"/> as the manager is, so that JwtBearer hands it
+/// to the token handler (which reads it with its own error handling) instead of reading it unguarded itself.
 /// </summary>
-internal sealed class CidaasConfigurationManager : IConfigurationManager<OpenIdConnectConfiguration>
+internal sealed class CidaasConfigurationManager : BaseConfigurationManager, IConfigurationManager<OpenIdConnectConfiguration>
 {
     private readonly IConfigurationManager<OpenIdConnectConfiguration> _inner;
     private readonly Lock _lock = new();
     private Task<OpenIdConnectConfiguration>? _firstLoad;
     private volatile bool _loaded;
 
-    public CidaasConfigurationManager(IConfigurationManager<OpenIdConnectConfiguration> inner) => _inner = inner;
+    public CidaasConfigurationManager(IConfigurationManager<OpenIdConnectConfiguration> inner)
+    {
+        _inner = inner;
+        if (inner is BaseConfigurationManager manager)
+        {
+            MetadataAddress = manager.MetadataAddress;
+            AutomaticRefreshInterval = manager.AutomaticRefreshInterval;
+            RefreshInterval = manager.RefreshInterval;
+        }
+    }
 
     public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
         => _loaded ? _inner.GetConfigurationAsync(cancel) : GetFirstConfigurationAsync(cancel);
 
-    public void RequestRefresh() => _inner.RequestRefresh();
+    public override void RequestRefresh() => _inner.RequestRefresh();
+
+    public override async Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) => await GetConfigurationAsync(cancel);
 
     private async Task<OpenIdConnectConfiguration> GetFirstConfigurationAsync(CancellationToken cancel)
     {
