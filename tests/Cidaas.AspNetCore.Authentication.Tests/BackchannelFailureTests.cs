@@ -14,7 +14,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     private async Task<HttpResponseMessage> CallbackWithFaultAsync(string path, CidaasEmulatorFault fault)
     {
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(path, fault);
+        Emulator.Next.Fault(path, fault);
         return await Browser.GetAsync(callback.ToString());
     }
 
@@ -109,7 +109,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.MissingAccessToken);
+        Emulator.Next.TokenResponse(CidaasTokenResponseDefect.MissingAccessToken);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2004");
         UserInfoRequests.Should().Be(0);
@@ -120,7 +120,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.WrongTokenType);
+        Emulator.Next.TokenResponse(CidaasTokenResponseDefect.WrongTokenType);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2005");
     }
@@ -130,7 +130,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.MissingExpiresIn);
+        Emulator.Next.TokenResponse(CidaasTokenResponseDefect.MissingExpiresIn);
 
         (await Browser.GetAsync(callback.ToString())).StatusCode.Should().Be(HttpStatusCode.Redirect);
         HasSignInCookie().Should().BeTrue();
@@ -208,7 +208,7 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
         await StartAppAsync();
 
         // IdentityModel's document retriever tries a 503 once more by itself, so "down" is two answers long.
-        Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+        Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
         var response = await CallbackWithFaultAsync(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
 
         await ExpectFailureAsync(response, "CIDAAS3003");

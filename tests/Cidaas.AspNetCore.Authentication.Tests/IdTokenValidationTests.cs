@@ -108,7 +108,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWith(defect);
+        Emulator.Next.IdToken(defect);
 
         var response = await Browser.GetAsync(callback.ToString());
 
@@ -123,7 +123,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.MissingIdToken);
+        Emulator.Next.TokenResponse(CidaasTokenResponseDefect.MissingIdToken);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3001");
         UserInfoRequests.Should().Be(0);
@@ -152,7 +152,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.NextUserInfoSubject("someone-else");
+        Emulator.Next.UserInfoSubject("someone-else");
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2012");
     }
@@ -162,7 +162,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var authorization = await ChallengeAsync();
-        Emulator.NextAuthorizationResponseIssuer("https://evil-idp.example");
+        Emulator.Next.AuthorizationResponseIssuer("https://evil-idp.example");
         var callback = await AuthorizeAsync(authorization);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS1006");
@@ -174,7 +174,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var authorization = await ChallengeAsync();
-        Emulator.NextAuthorizationResponseIssuer(null);
+        Emulator.Next.AuthorizationResponseIssuer(null);
         var callback = await AuthorizeAsync(authorization);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS1007");
@@ -194,7 +194,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Discovery_issuer_mismatch_refuses_every_sign_in()
     {
-        Emulator.DiscoveryIssuerOverride = "https://other-tenant.cidaas.eu";
+        Emulator.Options.DiscoveryIssuer = "https://other-tenant.cidaas.eu";
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
 

@@ -163,7 +163,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync();
         var token = await GetAccessTokenAsync();
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, fault switch
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, fault switch
         {
             "503" => CidaasEmulatorFault.Status(503, "unavailable", headers: new Dictionary<string, string> { ["Retry-After"] = "5" }),
             "html" => CidaasEmulatorFault.Status(502, "<html>Bad gateway</html>", "text/html"),

@@ -105,7 +105,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         // The API trusts the tenant https://tenant-b.cidaas.test (its discovery document says so, with the same keys);
         // the token, correctly signed, was issued by https://cidaas.test.
         const string OtherTenant = "https://tenant-b.cidaas.test";
-        Emulator.DiscoveryIssuerOverride = OtherTenant;
+        Emulator.Options.DiscoveryIssuer = OtherTenant;
         await StartApiAsync(o => o.Authority = OtherTenant);
         var token = await GetAccessTokenAsync();
 
@@ -117,7 +117,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Discovery_document_of_another_issuer_refuses_every_token()
     {
-        Emulator.DiscoveryIssuerOverride = "https://evil.example";
+        Emulator.Options.DiscoveryIssuer = "https://evil.example";
         await StartApiAsync();
 
         var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync());
@@ -255,7 +255,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
         var token = await GetAccessTokenAsync();
-        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, fault == "503" ? Testing.CidaasEmulatorFault.Status(503, "down") : Testing.CidaasEmulatorFault.DropConnection());
+        Emulator.Next.Fault(CidaasDefaults.JwksPath, fault == "503" ? Testing.CidaasEmulatorFault.Status(503, "down") : Testing.CidaasEmulatorFault.DropConnection());
         var jwksBefore = JwksRequests;
 
         // The refetch for the new key meets the outage.
@@ -292,7 +292,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         for (var i = 0; i < 5; i++)
         {
             // IdentityModel's document retriever retries on its own; every attempt fails.
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, Testing.CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, Testing.CidaasEmulatorFault.Status(503, "down"));
         }
 
         await StartApiAsync();

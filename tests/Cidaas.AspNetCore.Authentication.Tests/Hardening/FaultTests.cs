@@ -26,7 +26,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync(ConfigureLimits);
         var (injected, expected) = TokenFault(fault);
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, injected);
+        Emulator.Next.Fault(CidaasDefaults.TokenPath, injected);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
 
@@ -60,7 +60,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync(ConfigureLimits);
         var (injected, expected) = UserInfoFault(fault);
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.UserInformationPath, injected);
+        Emulator.Next.Fault(CidaasDefaults.UserInformationPath, injected);
 
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
 
@@ -75,7 +75,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         var alice = EmulatorOptions.Users.Single(u => u.Username == "alice");
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body(
+        Emulator.Next.Fault(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body(
             $$"""{"sub":"{{alice.Sub}}","roles":5,"groups":"admins","customFields":[1,2],"email":{"x":1},"name":null,"mobile_number":true,"email_verified":"yes"}"""));
 
         var response = await Browser.GetAsync(callback.ToString());
@@ -102,8 +102,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
             o.Scope.Add("profile");
         });
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Body($$"""{"access_token":"opaque-access-token-1234","token_type":"Bearer","expires_in":{{expiresIn}}}"""));
-        Emulator.Faults.Enqueue(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body("""{"sub":"someone"}"""));
+        Emulator.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Body($$"""{"access_token":"opaque-access-token-1234","token_type":"Bearer","expires_in":{{expiresIn}}}"""));
+        Emulator.Next.Fault(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body("""{"sub":"someone"}"""));
 
         var response = await Browser.GetAsync(callback.ToString());
 
@@ -119,7 +119,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         for (var i = 0; i < 4; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
@@ -127,7 +127,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         failure.Message.Should().Contain(Emulator.Authority + CidaasDefaults.DiscoveryPath);
         TokenRequests.Should().Be(0, "no code is redeemed without the issuer's metadata");
 
-        Emulator.Faults.Clear();
+        Emulator.Next.Clear();
         await ExpectNextSignInToWorkAsync();
     }
 
@@ -139,8 +139,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         var fetched = Emulator.CountRequests(CidaasDefaults.DiscoveryPath);
         for (var i = 0; i < 20; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
-            Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.JwksPath, CidaasEmulatorFault.Status(503, "down"));
         }
 
         App.GetOptions().ConfigurationManager!.RequestRefresh();
@@ -162,14 +162,14 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         for (var i = 0; i < 4; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Body(body));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Body(body));
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
         TokenRequests.Should().Be(0);
 
-        Emulator.Faults.Clear();
+        Emulator.Next.Clear();
         App.GetOptions().ConfigurationManager!.RequestRefresh();
         await ExpectNextSignInToWorkAsync();
     }
@@ -180,14 +180,14 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         for (var i = 0; i < 4; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, CidaasEmulatorFault.Body("""{"keys":"not a key set"}"""));
+            Emulator.Next.Fault(CidaasDefaults.JwksPath, CidaasEmulatorFault.Body("""{"keys":"not a key set"}"""));
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3003");
         TokenRequests.Should().Be(0);
 
-        Emulator.Faults.Clear();
+        Emulator.Next.Clear();
         await ExpectNextSignInToWorkAsync();
     }
 
@@ -207,7 +207,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         (await SignInAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
         var (injected, expected) = JwksFault(fault);
-        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, injected);
+        Emulator.Next.Fault(CidaasDefaults.JwksPath, injected);
 
         var other = CreateBrowser();
         var callback = (await other.GetAsync((await other.GetAsync(Origin + "/login")).Headers.Location!.ToString())).Headers.Location!;
@@ -233,7 +233,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         interval.Should().Be(TimeSpan.FromMinutes(1), "the default is what users run with");
         (await SignInInAFreshBrowserAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
-        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, fault == "503" ? CidaasEmulatorFault.Status(503, "down") : CidaasEmulatorFault.DropConnection());
+        Emulator.Next.Fault(CidaasDefaults.JwksPath, fault == "503" ? CidaasEmulatorFault.Status(503, "down") : CidaasEmulatorFault.DropConnection());
         var jwksBefore = JwksRequests;
 
         // The refetch for the new key meets the outage.
@@ -258,7 +258,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         for (var second = 0; second < 120; second += 12)
         {
             clock.SetUtcNow(refetchedAt + TimeSpan.FromSeconds(second));
-            Emulator.IssueNextIdTokenWith(CidaasIdTokenDefect.UnknownSigningKey);
+            Emulator.Next.IdToken(CidaasIdTokenDefect.UnknownSigningKey);
             var other = CreateBrowser();
             var callback = (await other.GetAsync((await other.GetAsync(Origin + "/login")).Headers.Location!.ToString())).Headers.Location!;
             var response = await other.GetAsync(callback.ToString());

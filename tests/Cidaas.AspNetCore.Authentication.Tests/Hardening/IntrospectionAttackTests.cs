@@ -50,7 +50,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Two_APIs_with_one_shared_cache_and_one_scheme_name_but_different_authorities_do_not_read_each_others_answers()
     {
-        await using var otherTenant = CidaasEmulator.Create(TestClients.CreateEmulatorOptions("https://tenant-b.cidaas.test"));
+        await using var otherTenant = await CidaasEmulator.CreateAsync(TestClients.CreateEmulatorOptions("https://tenant-b.cidaas.test"));
         await StartApiAsync(Introspecting(), SharingTheCache);
         await using var otherApi = await BearerTestApi.StartAsync(otherTenant, Output, Introspecting(), SharingTheCache);
         var token = await GetAccessTokenAsync();
@@ -202,7 +202,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
         // 'scopes' and 'scope', 'aud' a string, numbers for 'exp' and 'iat', no 'client_id'.
         await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body($$"""
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body($$"""
             {"active":true,"token_type":"Bearer","aud":"{{BearerTokens.ClientId}}","exp":{{now + 86400}},"iat":{{now}},
             "iss":"{{Emulator.Authority}}","jti":"{{Guid.NewGuid()}}","roles":["USER"],"scopes":["openid"],
             "sub":"df838cf7-dc95-44de-a1cc-5c0eafb0f6db","scope":"openid"}
@@ -229,7 +229,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     {
         await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
         var value = path switch { "/api/admin" => "admin", "/api/engineering" => "engineering", _ => "orders:write" };
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer($$""" "roles":["user"],"{{memberName}}":"{{value}}" """)));
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer($$""" "roles":["user"],"{{memberName}}":"{{value}}" """)));
 
         var response = await Api.GetAsync(path, "opaque-token-1234567890");
 
@@ -253,7 +253,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     public async Task Introspection_answer_with_repeated_id_token_or_non_numeric_time_members_is_rejected(string members, string description)
     {
         await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer(members, withTimes: !members.Contains("\"exp\"", StringComparison.Ordinal))));
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer(members, withTimes: !members.Contains("\"exp\"", StringComparison.Ordinal))));
 
         var response = await Api.GetAsync("/api/admin", "opaque-token-1234567890");
 

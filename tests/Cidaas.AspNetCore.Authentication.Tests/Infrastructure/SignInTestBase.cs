@@ -39,7 +39,7 @@ public abstract class SignInTestBase : IAsyncLifetime
     public virtual async Task InitializeAsync() => Emulator = await CreateEmulatorAsync();
 
     /// <summary>The emulator of the test: in-process on a TestServer; override to run it on Kestrel.</summary>
-    protected virtual Task<CidaasEmulator> CreateEmulatorAsync() => Task.FromResult(CidaasEmulator.Create(EmulatorOptions));
+    protected virtual Task<CidaasEmulator> CreateEmulatorAsync() => CidaasEmulator.CreateAsync(EmulatorOptions);
 
     protected async Task<CidaasTestApp> StartAppAsync(
         Action<CidaasOptions>? configure = null,
