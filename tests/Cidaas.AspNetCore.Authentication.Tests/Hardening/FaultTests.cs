@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -14,7 +10,7 @@ namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 /// </summary>
 public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output)
 {
-    private const string Origin = CidaasTestApp.Origin;
+    private const string Origin = TestApp.Origin;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public static TheoryData<string> TokenEndpointFaults => ["timeout", "500", "503 with Retry-After", "502 with HTML", "200 with HTML", "200 not JSON", "200 truncated JSON", "200 nested too deep", "oversized with length", "oversized chunked", "dropped connection"];
@@ -25,10 +21,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
     {
         await StartAppAsync(ConfigureLimits);
         var (injected, expected) = TokenFault(fault);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Next.Fault(CidaasDefaults.TokenPath, injected);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.Fault(CidaasDefaults.TokenPath, injected)), expected);
 
         TokenRequests.Should().Be(1, "a code is single use: the exchange is never retried");
         UserInfoRequests.Should().Be(0);
@@ -39,8 +33,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
     public async Task Token_endpoint_refusing_connections_is_a_clear_failure_and_the_next_sign_in_works()
     {
         using var router = new RefusingRouter(Emulator.CreateHandler()) { RefuseTokenRequests = true };
-        await StartAppAsync(o => o.BackchannelHttpHandler = router);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync(o => o.BackchannelHttpHandler = router);
 
         var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2007");
 
@@ -59,10 +52,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
     {
         await StartAppAsync(ConfigureLimits);
         var (injected, expected) = UserInfoFault(fault);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Next.Fault(CidaasDefaults.UserInformationPath, injected);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.Fault(CidaasDefaults.UserInformationPath, injected)), expected);
 
         TokenRequests.Should().Be(1);
         UserInfoRequests.Should().Be(1, "userinfo is not retried either");
@@ -184,8 +175,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3003");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3003");
 
         Emulator.Next.Clear();
         await ExpectNextSignInToWorkAsync();
@@ -269,8 +259,6 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         App.Failures.Should().HaveCount(10).And.OnlyContain(f => f.Message.Contains("not in the issuer's key set", StringComparison.Ordinal));
         JwksRequests.Should().Be(jwksBefore + 3, "one refetch at the start of the second minute, none in the first");
     }
-
-    private int JwksRequests => Emulator.CountRequests(CidaasDefaults.JwksPath);
 
     private static void ConfigureLimits(CidaasOptions options)
     {
