@@ -113,7 +113,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
 
         IntrospectionRequests.Should().Be(1);
         var cache = App.Services.GetRequiredService<IDistributedCache>();
-        var key = CidaasIntrospectionCache.CreateKey(App.GetOptions().IntrospectionCacheKeyPrefix!, token);
+        var key = IntrospectionCacheKey(token);
         key.Should().NotContain(token);
         (await cache.GetAsync(key)).Should().NotBeNull();
     }
@@ -138,10 +138,9 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
         var token = await GetAccessTokenAsync();
         var cache = App.Services.GetRequiredService<IDistributedCache>();
         var corrupted = new byte[] { 1, 1 }.Concat(BitConverter.GetBytes(_clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds())).Concat("{\"active\":tr"u8.ToArray()).ToArray();
-        var options = App.GetOptions();
 
         // Protected with the scheme's own keys, as by another instance of the API whose answer got cut short.
-        await cache.SetAsync(CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token), options.IntrospectionProtector!.Protect(corrupted));
+        await cache.SetAsync(IntrospectionCacheKey(token), ProtectAsTheScheme(corrupted));
 
         var response = await App.GetAsync("/api/me", token);
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using CsCheck;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;

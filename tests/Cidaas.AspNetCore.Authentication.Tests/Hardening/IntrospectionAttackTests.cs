@@ -90,8 +90,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
             .Concat(BitConverter.GetBytes(_clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds()))
             .Concat(Encoding.UTF8.GetBytes(answer))
             .ToArray();
-        var options = App.GetOptions();
-        await _sharedCache.SetAsync(CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token), forged);
+        await _sharedCache.SetAsync(IntrospectionCacheKey(token), forged);
         await _sharedCache.SetAsync("Cidaas.Introspection:" + CidaasDefaults.BearerAuthenticationScheme + ":" + Sha256(token), forged);
 
         var response = await App.GetAsync("/api/admin", token);
@@ -108,7 +107,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
 
         (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var stored = await _sharedCache.GetAsync(CidaasIntrospectionCache.CreateKey(App.GetOptions().IntrospectionCacheKeyPrefix!, token));
+        var stored = await _sharedCache.GetAsync(IntrospectionCacheKey(token));
         stored.Should().NotBeNull();
         var text = Encoding.Latin1.GetString(stored!);
         text.Should().NotContain("active").And.NotContain("7f3c2a9e-1b4d-4e8f-9a6b-0c5d2e1f3a4b").And.NotContain("admin");

@@ -58,6 +58,13 @@ public abstract class BearerTestBase(ITestOutputHelper output) : CidaasTestBase<
         options.ClientSecret = clientSecret;
     }
 
+    /// <summary>The key under which the API's scheme caches the introspection answer for <paramref name="token"/>.</summary>
+    protected string IntrospectionCacheKey(string token)
+        => CidaasIntrospectionCache.CreateKey(App.GetOptions().IntrospectionCacheKeyPrefix!, token);
+
+    /// <summary>Protects an introspection cache entry with the scheme's own keys, as another instance of the API would.</summary>
+    protected byte[] ProtectAsTheScheme(byte[] entry) => App.GetOptions().IntrospectionProtector!.Protect(entry);
+
     /// <summary>Asserts an RFC 6750 §3.1 invalid_token answer and returns its error_description.</summary>
     protected static string ExpectInvalidToken(HttpResponseMessage response)
     {

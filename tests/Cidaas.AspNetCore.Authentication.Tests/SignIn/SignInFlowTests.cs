@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
-using Cidaas.AspNetCore.Authentication.Protocol;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
@@ -126,7 +124,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
         tokenRequest.Form.Should().ContainKey("code_verifier");
         var verifier = tokenRequest.Form["code_verifier"];
         verifier.Should().MatchRegex("^[A-Za-z0-9_~.-]{43,128}$");
-        CidaasPkce.CreateS256Challenge(verifier).Should().Be(challenge);
+        Pkce.S256Challenge(verifier).Should().Be(challenge);
         tokenRequest.Form["grant_type"].Should().Be("authorization_code");
         tokenRequest.Form["redirect_uri"].Should().Be("https://app.test/signin-cidaas");
         tokenRequest.Form["client_id"].Should().Be(TestClients.ClientId);
