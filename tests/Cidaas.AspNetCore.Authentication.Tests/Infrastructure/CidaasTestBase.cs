@@ -190,7 +190,7 @@ public abstract class CidaasTestBase<TOptions> : IAsyncLifetime where TOptions :
             }
         }
 
-        foreach (var hop in Browser?.Hops ?? [])
+        foreach (var hop in Browser.Hops)
         {
             if (hop.Headers.Location is { } location && location.IsAbsoluteUri && location.AbsolutePath.StartsWith("/signin-cidaas", StringComparison.Ordinal)
                 && QueryOf(location).TryGetValue("code", out var code))
