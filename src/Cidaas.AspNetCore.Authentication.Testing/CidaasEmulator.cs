@@ -1,7 +1,6 @@
 using System.Net;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Testing.Internal;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,21 +15,20 @@ namespace Cidaas.AspNetCore.Authentication.Testing;
 /// <summary>
 /// A real OAuth 2.0 / OpenID Connect identity provider shaped like cidaas: discovery, JWKS, authorization
 /// (with PKCE, a login page and SSO sessions), token, userinfo, end-session, introspection and revocation endpoints,
-/// issuing RS256 tokens. Runs in-process on a <see cref="TestServer"/> (<see cref="Create(CidaasEmulatorOptions)"/>)
+/// issuing RS256 tokens. Runs in-process on a <see cref="TestServer"/> (<see cref="CreateAsync(CidaasEmulatorOptions, CancellationToken)"/>)
 /// or on Kestrel at a loopback address (<see cref="StartAsync(CidaasEmulatorOptions, int, CancellationToken)"/>).
+/// <para>
+/// For tests: <see cref="ConfigureClient(AuthenticationSchemeOptions, string?)"/> points a handler's options at it,
+/// <see cref="GetAccessTokenAsync(string, string, string?, CancellationToken)"/> hands out a real access token, and
+/// <see cref="Next"/> arranges one-shot misbehaviour (faults, defective tokens) of its next answers.
+/// </para>
 /// </summary>
 public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 {
     private readonly Lock _requestsLock = new();
     private readonly Queue<CidaasEmulatorRequest> _requests = new();
-    private readonly Lock _idTokenMembersLock = new();
     private WebApplication? _app;
     private TestServer? _testServer;
-    private int _nextIdTokenDefect;
-    private List<KeyValuePair<string, JsonElement?>>? _nextIdTokenMembers;
-    private int _nextTokenResponseDefect;
-    private StrongBox<string?>? _nextAuthorizationResponseIssuer;
-    private string? _nextUserInfoSubject;
     private int _disposed;
 
     private CidaasEmulator(CidaasEmulatorOptions options, string authority)
@@ -58,11 +56,11 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>When set, the discovery document's <c>issuer</c> is this value (the tokens keep <see cref="Authority"/>).</summary>
-    public string? DiscoveryIssuerOverride { get; set; }
-
-    /// <summary>Faults to inject into the next requests to a path.</summary>
-    public CidaasEmulatorFaults Faults { get; } = new();
+    /// <summary>
+    /// Arranges one-shot behaviour of the next answers: a fault for the next request to a path, a defective id_token or
+    /// token response, another <c>iss</c> or userinfo <c>sub</c>. Each arrangement shapes exactly one answer.
+    /// </summary>
+    public CidaasEmulatorNextAnswers Next { get; } = new();
 
     internal SigningKeyRing Keys { get; } = new();
 
@@ -76,8 +74,9 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 
     /// <summary>Starts an emulator in-process on a <see cref="TestServer"/> whose base address is <see cref="CidaasEmulatorOptions.Issuer"/>.</summary>
     /// <param name="options">The options.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop it.</returns>
-    public static CidaasEmulator Create(CidaasEmulatorOptions options)
+    public static Task<CidaasEmulator> CreateAsync(CidaasEmulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out _))
@@ -88,13 +87,11 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         var emulator = new CidaasEmulator(options, options.Issuer.TrimEnd('/'));
         var builder = CreateBuilder();
         builder.WebHost.UseTestServer();
-        var app = emulator.Build(builder);
-
-        // TestServer starts synchronously in effect; Task.Run keeps a caller's synchronization context out of it.
-        Task.Run(() => app.StartAsync()).GetAwaiter().GetResult();
-        emulator._testServer = app.GetTestServer();
-        emulator._testServer.BaseAddress = new Uri(emulator.Authority + "/");
-        return emulator;
+        return emulator.RunAsync(builder, app =>
+        {
+            emulator._testServer = app.GetTestServer();
+            emulator._testServer.BaseAddress = new Uri(emulator.Authority + "/");
+        }, cancellationToken);
     }
 
     /// <summary>Starts an emulator on Kestrel at <c>http://127.0.0.1:{port}</c>; <see cref="Authority"/> is that address.</summary>
@@ -102,7 +99,7 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
     /// <param name="port">The TCP port, or 0 for any free port.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop it.</returns>
-    public static async Task<CidaasEmulator> StartAsync(CidaasEmulatorOptions options, int port = 0, CancellationToken cancellationToken = default)
+    public static Task<CidaasEmulator> StartAsync(CidaasEmulatorOptions options, int port = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
@@ -115,19 +112,11 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, port);
         });
-        var app = emulator.Build(builder);
-        try
+        return emulator.RunAsync(builder, app =>
         {
-            await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             emulator.Authority = $"http://127.0.0.1:{new Uri(address).Port}";
-            return emulator;
-        }
-        catch
-        {
-            await emulator.DisposeAsync();
-            throw;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -173,56 +162,76 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
     /// <param name="keepPreviousKeyPublished"><see langword="true"/>: the JWKS keeps the previous keys; <see langword="false"/>: it holds only the new key.</param>
     public void RotateSigningKey(bool keepPreviousKeyPublished = true) => Keys.Rotate(keepPreviousKeyPublished);
 
-    /// <summary>Makes the id_token of the next token response defective in the given way (one-shot).</summary>
-    /// <param name="defect">The defect.</param>
-    public void IssueNextIdTokenWith(CidaasIdTokenDefect defect) => Interlocked.Exchange(ref _nextIdTokenDefect, (int)defect);
-
     /// <summary>
-    /// Gives the next id_token (one-shot) the payload member <paramref name="name"/> with the raw JSON value
-    /// <paramref name="json"/>, e.g. <c>253402300800</c>, <c>"1700000000"</c> (a string) or <c>[1]</c>; a
-    /// <see langword="null"/> value leaves the member out. The token is otherwise correct and correctly signed, so the
-    /// relying party's check of that member alone decides. Several calls before the next token add up, and a defect of
-    /// <see cref="IssueNextIdTokenWith(CidaasIdTokenDefect)"/> applies as well.
+    /// Points the options of an authentication handler at this emulator, as one of its clients: the
+    /// <c>Authority</c> and the <c>BackchannelHttpHandler</c> (<see cref="CreateHandler"/>), and the client's
+    /// <c>ClientId</c> and <c>ClientSecret</c>. Use it for <c>AddCidaas</c> and <c>AddCidaasBearer</c>, and for
+    /// Microsoft's <c>AddOpenIdConnect</c> and <c>AddJwtBearer</c> as well.
     /// </summary>
-    /// <param name="name">The payload member, e.g. <c>iat</c>.</param>
-    /// <param name="json">Its value as JSON text, or <see langword="null"/> to leave it out.</param>
-    public void IssueNextIdTokenWithMember(string name, string? json)
+    /// <remarks>
+    /// The emulator references none of these handler packages, and their options types share no base that declares
+    /// these members, so it goes by a documented convention: it sets each public settable property of the options type
+    /// with one of these names and a matching type, and leaves out the ones the type does not have.
+    /// <list type="bullet">
+    /// <item><c>Authority</c> (string, required): <see cref="Authority"/>.</item>
+    /// <item><c>BackchannelHttpHandler</c> (<see cref="HttpMessageHandler"/>, required): a new <see cref="CreateHandler"/>.</item>
+    /// <item><c>ClientId</c>, <c>ClientSecret</c> (string): the client's (an empty secret becomes <see langword="null"/>).
+    /// An API's options use them for introspection.</item>
+    /// <item><c>Audience</c> (string, an API's options): the client id, the <c>aud</c> of the access tokens the emulator
+    /// issues to that client, so that the API accepts them.</item>
+    /// <item><c>RequireHttpsMetadata</c> (bool): <see langword="false"/> when the emulator runs on plain http
+    /// (<see cref="StartAsync(CidaasEmulatorOptions, int, CancellationToken)"/>); untouched otherwise.</item>
+    /// </list>
+    /// Call it first in the configure delegate; anything set after it wins.
+    /// </remarks>
+    /// <param name="options">The handler options, e.g. <c>CidaasOptions</c>, <c>CidaasBearerOptions</c>, <c>OpenIdConnectOptions</c> or <c>JwtBearerOptions</c>.</param>
+    /// <param name="clientId">The emulator client to act as; <see langword="null"/>: the first of <see cref="CidaasEmulatorOptions.Clients"/>.</param>
+    /// <exception cref="ArgumentException">The options type has no <c>Authority</c> or <c>BackchannelHttpHandler</c>, or the client is unknown.</exception>
+    public void ConfigureClient(AuthenticationSchemeOptions options, string? clientId = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        JsonElement? value = null;
-        if (json is not null)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(json);
-                value = document.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new ArgumentException("The value must be JSON text, e.g. 42, \"text\" or [1, 2].", nameof(json), ex);
-            }
-        }
-
-        lock (_idTokenMembersLock)
-        {
-            (_nextIdTokenMembers ??= []).Add(new(name, value));
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ClientOptionsConvention.Apply(options, Authority, ResolveClient(clientId), CreateHandler);
     }
 
-    /// <summary>Makes the next successful token response defective in the given way (one-shot).</summary>
-    /// <param name="defect">The defect.</param>
-    public void IssueNextTokenResponseWith(CidaasTokenResponseDefect defect) => Interlocked.Exchange(ref _nextTokenResponseDefect, (int)defect);
-
-    /// <summary>Overrides the <c>iss</c> of the next authorization response (one-shot); <see langword="null"/> leaves it out.</summary>
-    /// <param name="iss">The issuer to send, or <see langword="null"/>.</param>
-    public void NextAuthorizationResponseIssuer(string? iss) => Interlocked.Exchange(ref _nextAuthorizationResponseIssuer, new StrongBox<string?>(iss));
-
-    /// <summary>Makes the next userinfo answer carry this <c>sub</c> (one-shot).</summary>
-    /// <param name="sub">The subject to answer with.</param>
-    public void NextUserInfoSubject(string sub)
+    /// <summary>
+    /// Issues tokens to a user for a client without a browser, as if the user had signed in through the authorization
+    /// code flow: the same issuer, signing key and claims as the token endpoint's, kept in the emulator's token store, so
+    /// that userinfo, introspection and revocation know them. An access token always; an id_token for <c>openid</c>; a
+    /// refresh token for <c>offline_access</c>. Arrangements of <see cref="Next"/> are left for the token endpoint, and
+    /// no request is recorded.
+    /// </summary>
+    /// <param name="user">The user's username or <c>sub</c>.</param>
+    /// <param name="scope">The granted scopes, space-separated as in the <c>scope</c> parameter.</param>
+    /// <param name="clientId">The client the tokens are issued to; <see langword="null"/>: the first of <see cref="CidaasEmulatorOptions.Clients"/>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The tokens.</returns>
+    /// <exception cref="ArgumentException">The user or the client is unknown, or the client may not ask for a scope.</exception>
+    public Task<CidaasEmulatorTokens> GetAccessTokenAsync(string user, string scope = "openid", string? clientId = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sub);
-        Interlocked.Exchange(ref _nextUserInfoSubject, sub);
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        ArgumentNullException.ThrowIfNull(scope);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var account = FindUserByNameOrSub(user) ?? throw new ArgumentException($"The emulator has no user with the username or sub '{user}'.", nameof(user));
+        var client = ResolveClient(clientId);
+        var scopes = Scopes.Parse(scope);
+        if (Scopes.FindForbidden(client, scopes) is { } forbidden)
+        {
+            throw new ArgumentException($"The client '{client.ClientId}' may not ask for the scope '{forbidden}'.", nameof(scope));
+        }
+
+        var grant = new AuthorizationGrant(client, account, scopes, RandomTokens.CreateId(), Options.TimeProvider.GetUtcNow());
+        var issued = TokenIssuer.Issue(grant, nonce: null, refreshToken: null, IdTokenArrangement.None);
+        return Task.FromResult(new CidaasEmulatorTokens
+        {
+            AccessToken = issued.AccessToken,
+            IdToken = issued.IdToken,
+            RefreshToken = issued.RefreshToken,
+            ExpiresAt = issued.Record.ExpiresAt,
+            Scopes = scopes,
+        });
     }
 
     /// <summary>Revokes an access token (by its <c>jti</c>) or a refresh token the emulator issued; unknown tokens are ignored.</summary>
@@ -324,33 +333,6 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
             string.Equals(user.Username, login, StringComparison.OrdinalIgnoreCase)
             || (!string.IsNullOrEmpty(user.Email) && string.Equals(user.Email, login, StringComparison.OrdinalIgnoreCase)));
 
-    internal CidaasIdTokenDefect TakeIdTokenDefect() => (CidaasIdTokenDefect)Interlocked.Exchange(ref _nextIdTokenDefect, 0);
-
-    internal IReadOnlyList<KeyValuePair<string, JsonElement?>> TakeIdTokenMembers()
-    {
-        lock (_idTokenMembersLock)
-        {
-            var members = _nextIdTokenMembers;
-            _nextIdTokenMembers = null;
-            return members ?? [];
-        }
-    }
-
-    internal CidaasTokenResponseDefect TakeTokenResponseDefect() => (CidaasTokenResponseDefect)Interlocked.Exchange(ref _nextTokenResponseDefect, 0);
-
-    internal string? TakeAuthorizationResponseIssuer()
-    {
-        var overridden = Interlocked.Exchange(ref _nextAuthorizationResponseIssuer, null);
-        if (overridden is not null)
-        {
-            return overridden.Value;
-        }
-
-        return Options.SendIssInAuthorizationResponse ? Authority : null;
-    }
-
-    internal string? TakeUserInfoSubject() => Interlocked.Exchange(ref _nextUserInfoSubject, null);
-
     private CidaasEmulatorUser? FindUserByNameOrSub(string value) =>
         Options.Users.FirstOrDefault(user => string.Equals(user.Username, value, StringComparison.OrdinalIgnoreCase))
         ?? Options.Users.FirstOrDefault(user => user.Sub == value);
@@ -368,11 +350,31 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         return builder;
     }
 
-    private WebApplication Build(WebApplicationBuilder builder)
+    private CidaasEmulatorClient ResolveClient(string? clientId)
+    {
+        if (clientId is null)
+        {
+            return Options.Clients.FirstOrDefault() ?? throw new ArgumentException("The emulator has no client.", nameof(clientId));
+        }
+
+        return FindClient(clientId) ?? throw new ArgumentException($"The emulator has no client '{clientId}'.", nameof(clientId));
+    }
+
+    private async Task<CidaasEmulator> RunAsync(WebApplicationBuilder builder, Action<WebApplication> started, CancellationToken cancellationToken)
     {
         var app = builder.Build();
         app.Run(context => EmulatorPipeline.HandleAsync(context, this));
         _app = app;
-        return app;
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            started(app);
+            return this;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 }

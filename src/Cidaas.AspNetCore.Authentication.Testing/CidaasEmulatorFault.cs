@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Cidaas.AspNetCore.Authentication.Testing;
 
 /// <summary>
-/// A fault the emulator injects into one request (see <see cref="CidaasEmulatorFaults.Enqueue(string, CidaasEmulatorFault)"/>).
+/// A fault the emulator injects into one request (see <see cref="CidaasEmulatorNextAnswers.Fault(string, CidaasEmulatorFault)"/>).
 /// </summary>
 public sealed class CidaasEmulatorFault
 {

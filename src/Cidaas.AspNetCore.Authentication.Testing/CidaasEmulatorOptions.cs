@@ -14,7 +14,7 @@ public sealed class CidaasEmulatorOptions
     public const string DemoClientSecret = "demo-secret";
 
     /// <summary>
-    /// The authority and issuer of the in-process emulator (<see cref="CidaasEmulator.Create(CidaasEmulatorOptions)"/>).
+    /// The authority and issuer of the in-process emulator (<see cref="CidaasEmulator.CreateAsync(CidaasEmulatorOptions, CancellationToken)"/>).
     /// <see cref="CidaasEmulator.StartAsync(CidaasEmulatorOptions, int, CancellationToken)"/> ignores it and uses
     /// the address it is bound to.
     /// </summary>
@@ -60,6 +60,13 @@ public sealed class CidaasEmulatorOptions
 
     /// <summary>Whether the authorization response carries <c>iss</c> (RFC 9207).</summary>
     public bool SendIssInAuthorizationResponse { get; set; } = true;
+
+    /// <summary>
+    /// The <c>issuer</c> the discovery document names, for every answer until changed (the tokens keep
+    /// <see cref="CidaasEmulator.Authority"/>); <see langword="null"/>, the default, names the authority. A relying
+    /// party must refuse a document whose issuer is not the one it expects.
+    /// </summary>
+    public string? DiscoveryIssuer { get; set; }
 
     /// <summary>
     /// How many of the latest requests <see cref="CidaasEmulator.Requests"/> keeps (they hold form bodies, so

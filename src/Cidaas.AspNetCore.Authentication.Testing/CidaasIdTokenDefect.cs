@@ -2,7 +2,7 @@ namespace Cidaas.AspNetCore.Authentication.Testing;
 
 /// <summary>
 /// A single, deliberate defect for the next id_token the emulator issues
-/// (see <see cref="CidaasEmulator.IssueNextIdTokenWith(CidaasIdTokenDefect)"/>).
+/// (see <see cref="CidaasEmulatorNextAnswers.IdToken(CidaasIdTokenDefect)"/>).
 /// </summary>
 public enum CidaasIdTokenDefect
 {

@@ -2,7 +2,7 @@ namespace Cidaas.AspNetCore.Authentication.Testing;
 
 /// <summary>
 /// A single, deliberate defect for the next token endpoint response
-/// (see <see cref="CidaasEmulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect)"/>).
+/// (see <see cref="CidaasEmulatorNextAnswers.TokenResponse(CidaasTokenResponseDefect)"/>).
 /// </summary>
 public enum CidaasTokenResponseDefect
 {

@@ -97,12 +97,8 @@ internal static class AuthorizeEndpoint
             return ("invalid_request", "Only response_mode=query is supported.");
         }
 
-        request.Scopes = (Single(parameters, "scope") ?? "")
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-        var allowed = request.Client.AllowedScopes;
-        var forbidden = request.Scopes.FirstOrDefault(scope => allowed.Count > 0 && !allowed.Contains(scope, StringComparer.Ordinal));
+        request.Scopes = Scopes.Parse(Single(parameters, "scope"));
+        var forbidden = Scopes.FindForbidden(request.Client, request.Scopes);
         if (forbidden is not null)
         {
             return ("invalid_scope", $"The client may not request the scope '{forbidden}'.");

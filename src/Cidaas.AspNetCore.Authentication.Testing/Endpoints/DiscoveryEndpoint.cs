@@ -14,7 +14,7 @@ internal static class DiscoveryEndpoint
         var authority = emulator.Authority;
         var document = new JsonObject
         {
-            ["issuer"] = emulator.DiscoveryIssuerOverride ?? authority,
+            ["issuer"] = emulator.Options.DiscoveryIssuer ?? authority,
             ["authorization_endpoint"] = authority + AuthorizeEndpoint.Path,
             ["token_endpoint"] = authority + TokenEndpoint.Path,
             ["userinfo_endpoint"] = authority + UserInfoEndpoint.Path,

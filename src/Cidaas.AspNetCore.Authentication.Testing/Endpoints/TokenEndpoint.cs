@@ -128,7 +128,7 @@ internal static class TokenEndpoint
         var requested = ClientAuthenticator.Single(form, "scope");
         if (requested is not null)
         {
-            var scopes = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+            var scopes = Scopes.Parse(requested);
             if (scopes.Any(scope => !grant.HasScope(scope)))
             {
                 return Responses.WriteErrorAsync(context, "invalid_scope", "A refresh cannot widen the granted scope.");
@@ -142,25 +142,19 @@ internal static class TokenEndpoint
 
     private static Task IssueTokensAsync(HttpContext context, CidaasEmulator emulator, AuthorizationGrant grant, string? nonce, string? refreshToken, AuthorizationCode? code)
     {
-        var (accessToken, record) = emulator.TokenIssuer.CreateAccessToken(grant);
-        emulator.Tokens.AddAccessToken(record);
-        if (refreshToken is null && grant.HasScope("offline_access"))
-        {
-            refreshToken = RandomTokens.Create();
-            emulator.Tokens.AddRefreshToken(new IssuedRefreshToken { Token = refreshToken, Grant = grant });
-        }
-
+        var idToken = grant.HasScope("openid") ? emulator.Next.TakeIdToken() : IdTokenArrangement.None;
+        var issued = emulator.TokenIssuer.Issue(grant, nonce, refreshToken, idToken);
         if (code is not null)
         {
-            code.IssuedAccessTokenId = record.TokenId;
-            code.IssuedRefreshToken = refreshToken;
+            code.IssuedAccessTokenId = issued.Record.TokenId;
+            code.IssuedRefreshToken = issued.RefreshToken;
         }
 
-        var defect = emulator.TakeTokenResponseDefect();
+        var defect = emulator.Next.TakeTokenResponse();
         var body = new JsonObject();
         if (defect != CidaasTokenResponseDefect.MissingAccessToken)
         {
-            body["access_token"] = accessToken;
+            body["access_token"] = issued.AccessToken;
         }
 
         body["token_type"] = defect == CidaasTokenResponseDefect.WrongTokenType ? "mac" : "Bearer";
@@ -170,18 +164,14 @@ internal static class TokenEndpoint
         }
 
         body["scope"] = string.Join(' ', grant.Scopes);
-        if (grant.HasScope("openid"))
+        if (issued.IdToken is not null && defect != CidaasTokenResponseDefect.MissingIdToken)
         {
-            var idToken = emulator.TokenIssuer.CreateIdToken(grant, nonce, accessToken, emulator.TakeIdTokenDefect(), emulator.TakeIdTokenMembers());
-            if (defect != CidaasTokenResponseDefect.MissingIdToken)
-            {
-                body["id_token"] = idToken;
-            }
+            body["id_token"] = issued.IdToken;
         }
 
-        if (refreshToken is not null)
+        if (issued.RefreshToken is not null)
         {
-            body["refresh_token"] = refreshToken;
+            body["refresh_token"] = issued.RefreshToken;
         }
 
         return Responses.WriteJsonAsync(context, body);

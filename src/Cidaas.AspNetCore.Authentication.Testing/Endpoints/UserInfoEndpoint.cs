@@ -34,7 +34,7 @@ internal static class UserInfoEndpoint
         var claims = new Dictionary<string, object>(StringComparer.Ordinal);
         UserClaims.AddProfileClaims(claims, user, grant);
 
-        var body = new JsonObject { ["sub"] = emulator.TakeUserInfoSubject() ?? user.Sub };
+        var body = new JsonObject { ["sub"] = emulator.Next.TakeUserInfoSubject() ?? user.Sub };
         foreach (var (name, value) in claims)
         {
             body[name] = value switch

@@ -31,7 +31,10 @@ internal static class AuthorizationResponder
     private static Task SendAsync(HttpContext context, CidaasEmulator emulator, AuthorizationRequest request, List<KeyValuePair<string, string?>> parameters)
     {
         parameters.Add(new("state", request.State));
-        parameters.Add(new("iss", emulator.TakeAuthorizationResponseIssuer()));
+        var iss = emulator.Next.TryTakeAuthorizationResponseIssuer(out var arranged) ? arranged
+            : emulator.Options.SendIssInAuthorizationResponse ? emulator.Authority
+            : null;
+        parameters.Add(new("iss", iss));
 
         Responses.Redirect(context, RedirectUris.AppendQuery(request.RedirectUri, parameters));
         return Task.CompletedTask;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
 
-/// <summary>The emulator's single piece of middleware: record the request, apply a queued fault, dispatch by path.</summary>
+/// <summary>The emulator's single piece of middleware: record the request, apply an arranged fault, dispatch by path.</summary>
 internal static class EmulatorPipeline
 {
     private static readonly Dictionary<string, Func<HttpContext, CidaasEmulator, Task>> Routes = new(StringComparer.OrdinalIgnoreCase)
@@ -26,7 +26,7 @@ internal static class EmulatorPipeline
 
         try
         {
-            if (emulator.Faults.TryDequeue(path, out var fault) && !await fault!.ApplyAsync(context))
+            if (emulator.Next.TryTakeFault(path, out var fault) && !await fault!.ApplyAsync(context))
             {
                 return;
             }

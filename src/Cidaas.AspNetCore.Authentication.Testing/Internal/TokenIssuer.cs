@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,7 +20,26 @@ internal sealed class TokenIssuer
 
     private CidaasEmulatorOptions Options => _emulator.Options;
 
-    public (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant)
+    /// <summary>
+    /// Issues the tokens of one grant and keeps them in the token store: an access token; a refresh token for
+    /// <c>offline_access</c> unless <paramref name="refreshToken"/> (the one being redeemed) is kept; an id_token for
+    /// <c>openid</c>, shaped by <paramref name="idToken"/>.
+    /// </summary>
+    public IssuedTokens Issue(AuthorizationGrant grant, string? nonce, string? refreshToken, IdTokenArrangement idToken)
+    {
+        var (accessToken, record) = CreateAccessToken(grant);
+        _emulator.Tokens.AddAccessToken(record);
+        if (refreshToken is null && grant.HasScope("offline_access"))
+        {
+            refreshToken = RandomTokens.Create();
+            _emulator.Tokens.AddRefreshToken(new IssuedRefreshToken { Token = refreshToken, Grant = grant });
+        }
+
+        var idTokenValue = grant.HasScope("openid") ? CreateIdToken(grant, nonce, accessToken, idToken) : null;
+        return new IssuedTokens(accessToken, record, idTokenValue, refreshToken);
+    }
+
+    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant)
     {
         var now = Options.TimeProvider.GetUtcNow();
         var record = new IssuedAccessToken
@@ -49,9 +67,9 @@ internal sealed class TokenIssuer
         return (Sign(claims, _emulator.Keys.Current), record);
     }
 
-    public string CreateIdToken(
-        AuthorizationGrant grant, string? nonce, string accessToken, CidaasIdTokenDefect defect, IReadOnlyList<KeyValuePair<string, JsonElement?>> members)
+    private string CreateIdToken(AuthorizationGrant grant, string? nonce, string accessToken, IdTokenArrangement arrangement)
     {
+        var defect = arrangement.Defect;
         if (defect == CidaasIdTokenDefect.Malformed)
         {
             return "not.a.jwt";
@@ -119,7 +137,7 @@ internal sealed class TokenIssuer
         claims["at_hash"] = ComputeAtHash(accessToken);
         claims["sid"] = grant.SessionId;
         UserClaims.AddProfileClaims(claims, grant.User, grant);
-        foreach (var (name, value) in members)
+        foreach (var (name, value) in arrangement.Members)
         {
             if (value is { } json)
             {

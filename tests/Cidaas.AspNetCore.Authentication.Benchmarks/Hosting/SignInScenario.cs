@@ -87,7 +87,7 @@ internal sealed class SignInScenario : IDisposable
             RedirectUris = { BenchmarkHost.Origin + CidaasDefaults.CallbackPath, BenchmarkHost.Origin + "/signin-oidc" },
         });
 
-        var scenario = new SignInScenario(CidaasEmulator.Create(options));
+        var scenario = new SignInScenario(await CidaasEmulator.CreateAsync(options));
         try
         {
             await scenario.PrepareAsync();

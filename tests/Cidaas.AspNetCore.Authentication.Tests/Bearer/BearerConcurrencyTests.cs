@@ -1,7 +1,3 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
 
 /// <summary>Many API calls at once right after cidaas rotated its signing key: every token is accepted, one refetch.</summary>
@@ -10,8 +6,8 @@ public sealed class BearerConcurrencyTests(ITestOutputHelper output) : BearerTes
     [Fact]
     public async Task Fifty_concurrent_bearer_requests_right_after_a_key_rotation_refetch_the_keys_once()
     {
-        await StartApiAsync();
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
+        await StartAppAsync();
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
         var tokens = new List<string>();
         for (var i = 0; i < 50; i++)
@@ -21,7 +17,7 @@ public sealed class BearerConcurrencyTests(ITestOutputHelper output) : BearerTes
 
         var jwksBefore = JwksRequests;
 
-        var responses = await Task.WhenAll(tokens.Select(token => Task.Run(() => Api.GetAsync("/api/me", token))));
+        var responses = await Task.WhenAll(tokens.Select(token => Task.Run(() => App.GetAsync("/api/me", token))));
 
         foreach (var response in responses)
         {
@@ -36,21 +32,21 @@ public sealed class BearerConcurrencyTests(ITestOutputHelper output) : BearerTes
     {
         // Request A is held between its failed validation (old keys) and its call for a refresh, while request B
         // refetches the keys. A must then take the keys B fetched: no throttle refusal, no second fetch.
-        await StartApiAsync();
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
+        await StartAppAsync();
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
         var tokenA = await GetAccessTokenAsync("alice");
         var tokenB = await GetAccessTokenAsync("bob");
         var gate = new TestGate();
-        Api.GetOptions().SigningKeyCache.BeforeRefresh = gate.WaitAsync;
+        App.GetOptions().SigningKeyCache.BeforeRefresh = gate.WaitAsync;
         var jwksBefore = JwksRequests;
 
-        var responseA = Task.Run(() => Api.GetAsync("/api/me", tokenA));
+        var responseA = Task.Run(() => App.GetAsync("/api/me", tokenA));
         HttpResponseMessage responseB;
         try
         {
             await gate.Reached;
-            responseB = await Api.GetAsync("/api/me", tokenB);
+            responseB = await App.GetAsync("/api/me", tokenB);
         }
         finally
         {

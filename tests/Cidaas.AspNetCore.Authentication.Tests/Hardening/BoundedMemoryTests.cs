@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -26,10 +23,9 @@ public sealed class BoundedMemoryTests(ITestOutputHelper output) : SignInTestBas
     [InlineData(CidaasDefaults.UserInformationPath, false)]
     public async Task A_256_MiB_answer_is_refused_after_reading_at_most_the_cap(string path, bool chunked)
     {
-        await StartAppAsync(o => o.MaxBackchannelResponseSize = Cap);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync(o => o.MaxBackchannelResponseSize = Cap);
         await App.GetOptions().ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
-        Emulator.Faults.Enqueue(path, CidaasEmulatorFault.Oversized(Answer, chunked));
+        Emulator.Next.Fault(path, CidaasEmulatorFault.Oversized(Answer, chunked));
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();

@@ -1,17 +1,13 @@
-using System.Net;
 using System.Security.Claims;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
 /// <summary>Many users at once: nothing of one sign-in leaks into another, and a code still counts once.</summary>
 public sealed class ConcurrencyTests(ITestOutputHelper output) : SignInTestBase(output)
 {
-    private const string Origin = CidaasTestApp.Origin;
+    private const string Origin = TestApp.Origin;
 
     [Fact]
     public async Task Two_hundred_concurrent_sign_ins_of_twenty_users_each_end_with_their_own_users_claims()
@@ -55,8 +51,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : SignInTestBase(
     [Fact]
     public async Task Parallel_replays_of_one_callback_sign_in_at_most_once_and_never_answer_500()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var cookieHeader = Browser.Cookies.GetCookieHeader(callback);
         using var invoker = new HttpMessageInvoker(App.CreateHandler());
 

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -14,7 +10,7 @@ namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 /// </summary>
 public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output)
 {
-    private const string Origin = CidaasTestApp.Origin;
+    private const string Origin = TestApp.Origin;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public static TheoryData<string> TokenEndpointFaults => ["timeout", "500", "503 with Retry-After", "502 with HTML", "200 with HTML", "200 not JSON", "200 truncated JSON", "200 nested too deep", "oversized with length", "oversized chunked", "dropped connection"];
@@ -25,10 +21,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
     {
         await StartAppAsync(ConfigureLimits);
         var (injected, expected) = TokenFault(fault);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, injected);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.Fault(CidaasDefaults.TokenPath, injected)), expected);
 
         TokenRequests.Should().Be(1, "a code is single use: the exchange is never retried");
         UserInfoRequests.Should().Be(0);
@@ -39,8 +33,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
     public async Task Token_endpoint_refusing_connections_is_a_clear_failure_and_the_next_sign_in_works()
     {
         using var router = new RefusingRouter(Emulator.CreateHandler()) { RefuseTokenRequests = true };
-        await StartAppAsync(o => o.BackchannelHttpHandler = router);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync(o => o.BackchannelHttpHandler = router);
 
         var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2007");
 
@@ -59,10 +52,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
     {
         await StartAppAsync(ConfigureLimits);
         var (injected, expected) = UserInfoFault(fault);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.UserInformationPath, injected);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.Fault(CidaasDefaults.UserInformationPath, injected)), expected);
 
         TokenRequests.Should().Be(1);
         UserInfoRequests.Should().Be(1, "userinfo is not retried either");
@@ -75,7 +66,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         var alice = EmulatorOptions.Users.Single(u => u.Username == "alice");
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body(
+        Emulator.Next.Fault(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body(
             $$"""{"sub":"{{alice.Sub}}","roles":5,"groups":"admins","customFields":[1,2],"email":{"x":1},"name":null,"mobile_number":true,"email_verified":"yes"}"""));
 
         var response = await Browser.GetAsync(callback.ToString());
@@ -102,8 +93,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
             o.Scope.Add("profile");
         });
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(CidaasDefaults.TokenPath, CidaasEmulatorFault.Body($$"""{"access_token":"opaque-access-token-1234","token_type":"Bearer","expires_in":{{expiresIn}}}"""));
-        Emulator.Faults.Enqueue(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body("""{"sub":"someone"}"""));
+        Emulator.Next.Fault(CidaasDefaults.TokenPath, CidaasEmulatorFault.Body($$"""{"access_token":"opaque-access-token-1234","token_type":"Bearer","expires_in":{{expiresIn}}}"""));
+        Emulator.Next.Fault(CidaasDefaults.UserInformationPath, CidaasEmulatorFault.Body("""{"sub":"someone"}"""));
 
         var response = await Browser.GetAsync(callback.ToString());
 
@@ -119,7 +110,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         for (var i = 0; i < 4; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
@@ -127,7 +118,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         failure.Message.Should().Contain(Emulator.Authority + CidaasDefaults.DiscoveryPath);
         TokenRequests.Should().Be(0, "no code is redeemed without the issuer's metadata");
 
-        Emulator.Faults.Clear();
+        Emulator.Next.Clear();
         await ExpectNextSignInToWorkAsync();
     }
 
@@ -139,8 +130,8 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         var fetched = Emulator.CountRequests(CidaasDefaults.DiscoveryPath);
         for (var i = 0; i < 20; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
-            Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+            Emulator.Next.Fault(CidaasDefaults.JwksPath, CidaasEmulatorFault.Status(503, "down"));
         }
 
         App.GetOptions().ConfigurationManager!.RequestRefresh();
@@ -162,14 +153,14 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         for (var i = 0; i < 4; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Body(body));
+            Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Body(body));
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
         await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), expected);
         TokenRequests.Should().Be(0);
 
-        Emulator.Faults.Clear();
+        Emulator.Next.Clear();
         App.GetOptions().ConfigurationManager!.RequestRefresh();
         await ExpectNextSignInToWorkAsync();
     }
@@ -180,14 +171,13 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         await StartAppAsync();
         for (var i = 0; i < 4; i++)
         {
-            Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, CidaasEmulatorFault.Body("""{"keys":"not a key set"}"""));
+            Emulator.Next.Fault(CidaasDefaults.JwksPath, CidaasEmulatorFault.Body("""{"keys":"not a key set"}"""));
         }
 
         var callback = await AuthorizeAsync(await ChallengeAsync());
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3003");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3003");
 
-        Emulator.Faults.Clear();
+        Emulator.Next.Clear();
         await ExpectNextSignInToWorkAsync();
     }
 
@@ -207,7 +197,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         (await SignInAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
         var (injected, expected) = JwksFault(fault);
-        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, injected);
+        Emulator.Next.Fault(CidaasDefaults.JwksPath, injected);
 
         var other = CreateBrowser();
         var callback = (await other.GetAsync((await other.GetAsync(Origin + "/login")).Headers.Location!.ToString())).Headers.Location!;
@@ -233,7 +223,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         interval.Should().Be(TimeSpan.FromMinutes(1), "the default is what users run with");
         (await SignInInAFreshBrowserAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
-        Emulator.Faults.Enqueue(CidaasDefaults.JwksPath, fault == "503" ? CidaasEmulatorFault.Status(503, "down") : CidaasEmulatorFault.DropConnection());
+        Emulator.Next.Fault(CidaasDefaults.JwksPath, fault == "503" ? CidaasEmulatorFault.Status(503, "down") : CidaasEmulatorFault.DropConnection());
         var jwksBefore = JwksRequests;
 
         // The refetch for the new key meets the outage.
@@ -258,7 +248,7 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         for (var second = 0; second < 120; second += 12)
         {
             clock.SetUtcNow(refetchedAt + TimeSpan.FromSeconds(second));
-            Emulator.IssueNextIdTokenWith(CidaasIdTokenDefect.UnknownSigningKey);
+            Emulator.Next.IdToken(CidaasIdTokenDefect.UnknownSigningKey);
             var other = CreateBrowser();
             var callback = (await other.GetAsync((await other.GetAsync(Origin + "/login")).Headers.Location!.ToString())).Headers.Location!;
             var response = await other.GetAsync(callback.ToString());
@@ -269,8 +259,6 @@ public sealed class FaultTests(ITestOutputHelper output) : SignInTestBase(output
         App.Failures.Should().HaveCount(10).And.OnlyContain(f => f.Message.Contains("not in the issuer's key set", StringComparison.Ordinal));
         JwksRequests.Should().Be(jwksBefore + 3, "one refetch at the start of the second minute, none in the first");
     }
-
-    private int JwksRequests => Emulator.CountRequests(CidaasDefaults.JwksPath);
 
     private static void ConfigureLimits(CidaasOptions options)
     {

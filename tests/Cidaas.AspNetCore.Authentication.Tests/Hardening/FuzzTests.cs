@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using CsCheck;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -135,8 +132,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : SignInTestBase(output)
     {
         for (var i = 0; i < PoolSize; i++)
         {
-            var browser = new TestBrowser().Register(CidaasTestApp.Origin, App.CreateHandler()).Register(Emulator.Authority, Emulator.CreateHandler());
-            var challenge = await browser.GetAsync(CidaasTestApp.Origin + "/login?returnUrl=/protected");
+            var browser = new TestBrowser().Register(TestApp.Origin, App.CreateHandler()).Register(Emulator.Authority, Emulator.CreateHandler());
+            var challenge = await browser.GetAsync(TestApp.Origin + "/login?returnUrl=/protected");
             var correlation = browser.Cookies.GetAllCookies().Single(c => c.Name.StartsWith(".AspNetCore.Correlation.", StringComparison.Ordinal));
             var callback = (await browser.GetAsync(challenge.Headers.Location!.ToString())).Headers.Location!;
             var state = CallbackUrl.Parameter(callback, "state");
@@ -144,7 +141,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : SignInTestBase(output)
         }
 
         await SignInAsync();
-        var signOut = await Browser.GetAsync(CidaasTestApp.Origin + "/signout");
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout");
         _signOutState = CallbackUrl.Parameter(signOut.Headers.Location!, "state");
         Emulator.ClearRequests();
     }

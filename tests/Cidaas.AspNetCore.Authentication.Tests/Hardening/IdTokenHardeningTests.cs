@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -17,7 +13,7 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [Fact]
     public async Task Id_token_with_an_extra_untrusted_audience_is_rejected_even_when_azp_names_this_client()
     {
-        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWith(CidaasIdTokenDefect.ExtraUntrustedAudienceWithAzp));
+        var failure = await SignInRejectedAsync(next => next.IdToken(CidaasIdTokenDefect.ExtraUntrustedAudienceWithAzp));
 
         failure.Message.Should().Contain("audience").And.Contain("not trust");
     }
@@ -25,13 +21,13 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [Fact]
     public async Task Id_token_whose_audiences_are_all_this_client_with_azp_is_accepted()
     {
-        await SignInAcceptedAsync(e => e.IssueNextIdTokenWithMember("aud", $"""["{TestClients.ClientId}", "{TestClients.ClientId}"]"""));
+        await SignInAcceptedAsync(next => next.IdTokenMember("aud", $"""["{TestClients.ClientId}", "{TestClients.ClientId}"]"""));
     }
 
     [Fact]
     public async Task Id_token_with_a_critical_header_extension_is_rejected()
     {
-        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWith(CidaasIdTokenDefect.CriticalHeader));
+        var failure = await SignInRejectedAsync(next => next.IdToken(CidaasIdTokenDefect.CriticalHeader));
 
         failure.Message.Should().Contain("'crit'");
     }
@@ -59,7 +55,7 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [MemberData(nameof(UnusableDates))]
     public async Task Id_token_with_a_date_that_is_no_usable_NumericDate_is_rejected_naming_the_claim(string member, string json)
     {
-        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWithMember(member, json));
+        var failure = await SignInRejectedAsync(next => next.IdTokenMember(member, json));
 
         failure.Message.Should().Contain($"'{member}'").And.Contain("not a date");
     }
@@ -81,7 +77,7 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     [MemberData(nameof(UnreadableDates))]
     public async Task Id_token_with_a_date_IdentityModel_cannot_read_is_rejected_as_malformed(string member, string json)
     {
-        var failure = await SignInRejectedAsync(e => e.IssueNextIdTokenWithMember(member, json));
+        var failure = await SignInRejectedAsync(next => next.IdTokenMember(member, json));
 
         failure.Message.Should().Contain("well-formed");
     }
@@ -93,30 +89,26 @@ public sealed class IdTokenHardeningTests(ITestOutputHelper output) : SignInTest
     {
         var aSecondAgo = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
 
-        await SignInAcceptedAsync(e => e.IssueNextIdTokenWithMember(member, aSecondAgo.ToString(CultureInfo.InvariantCulture) + ".25"));
+        await SignInAcceptedAsync(next => next.IdTokenMember(member, aSecondAgo.ToString(CultureInfo.InvariantCulture) + ".25"));
     }
 
-    /// <summary>Signs in with the next id_token shaped by <paramref name="shape"/>; expects a CIDAAS3002 failure before userinfo.</summary>
-    private async Task<CidaasProtocolException> SignInRejectedAsync(Action<CidaasEmulator> shape)
+    /// <summary>Signs in with the next id_token as <paramref name="arrange"/> shapes it; expects a CIDAAS3002 failure before userinfo.</summary>
+    private async Task<CidaasProtocolException> SignInRejectedAsync(Action<CidaasEmulatorNextAnswers> arrange)
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        shape(Emulator);
 
-        var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3002");
+        var failure = await ExpectFailureAsync(await CallbackAfterAsync(arrange), "CIDAAS3002");
 
         UserInfoRequests.Should().Be(0);
         return failure;
     }
 
-    /// <summary>Signs in with the next id_token shaped by <paramref name="shape"/>; expects the sign-in to succeed.</summary>
-    private async Task SignInAcceptedAsync(Action<CidaasEmulator> shape)
+    /// <summary>Signs in with the next id_token as <paramref name="arrange"/> shapes it; expects the sign-in to succeed.</summary>
+    private async Task SignInAcceptedAsync(Action<CidaasEmulatorNextAnswers> arrange)
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        shape(Emulator);
 
-        var response = await Browser.GetAsync(callback.ToString());
+        var response = await CallbackAfterAsync(arrange);
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         HasSignInCookie().Should().BeTrue();

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Bearer;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
@@ -12,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -33,9 +28,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
 
     private Action<CidaasBearerOptions> Introspecting(Action<CidaasBearerOptions>? configure = null) => o =>
     {
-        o.TokenValidationMode = CidaasTokenValidationMode.Introspection;
-        o.ClientId = TestClients.ClientId;
-        o.ClientSecret = TestClients.ClientSecret;
+        UseIntrospection(o, TestClients.ClientId, TestClients.ClientSecret);
         o.IntrospectionCacheDuration = TimeSpan.FromSeconds(30);
         o.TimeProvider = _clock;
         configure?.Invoke(o);
@@ -50,12 +43,12 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Two_APIs_with_one_shared_cache_and_one_scheme_name_but_different_authorities_do_not_read_each_others_answers()
     {
-        await using var otherTenant = CidaasEmulator.Create(TestClients.CreateEmulatorOptions("https://tenant-b.cidaas.test"));
-        await StartApiAsync(Introspecting(), SharingTheCache);
-        await using var otherApi = await BearerTestApi.StartAsync(otherTenant, Output, Introspecting(), SharingTheCache);
+        await using var otherTenant = await CidaasEmulator.CreateAsync(TestClients.CreateEmulatorOptions("https://tenant-b.cidaas.test"));
+        await StartAppAsync(Introspecting(), SharingTheCache);
+        var otherApi = await StartAnotherAppAsync(Introspecting(), SharingTheCache, otherTenant);
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         var response = await otherApi.GetAsync("/api/me", token);
 
         ExpectInvalidToken(response).Should().Be("The token is not active", "tenant B was asked, and it does not know the token");
@@ -68,17 +61,17 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     {
         EmulatorOptions.Clients.Add(new CidaasEmulatorClient { ClientId = OtherClientId, ClientSecret = OtherClientSecret, ClientName = "Other API" });
         Secrets.Add(OtherClientSecret);
-        await StartApiAsync(Introspecting(), SharingTheCache);
-        await using var otherApi = await BearerTestApi.StartAsync(Emulator, Output, Introspecting(o =>
+        await StartAppAsync(Introspecting(), SharingTheCache);
+        var otherApi = await StartAnotherAppAsync(Introspecting(o =>
         {
             o.ClientId = OtherClientId;
             o.ClientSecret = OtherClientSecret;
         }), SharingTheCache);
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await otherApi.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await otherApi.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var askedBy = Emulator.Requests.Where(r => r.Path == CidaasDefaults.IntrospectionPath).Select(r => r.Form["client_id"]).ToList();
@@ -90,18 +83,17 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     {
         // Whoever can write to the shared cache (but does not hold the Data Protection keys) writes an entry in the
         // cache's own format for a token of its choosing: active, admin, for as long as it likes.
-        await StartApiAsync(Introspecting(), SharingTheCache);
+        await StartAppAsync(Introspecting(), SharingTheCache);
         var token = Remember("forged-" + Guid.NewGuid().ToString("N"));
         var answer = $$"""{"active":true,"iss":"{{Emulator.Authority}}","aud":"{{BearerTokens.ClientId}}","sub":"mallory","roles":["admin"],"exp":{{_clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds()}}}""";
         var forged = new byte[] { 1, 1 }
             .Concat(BitConverter.GetBytes(_clock.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds()))
             .Concat(Encoding.UTF8.GetBytes(answer))
             .ToArray();
-        var options = Api.GetOptions();
-        await _sharedCache.SetAsync(CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token), forged);
+        await _sharedCache.SetAsync(IntrospectionCacheKey(token), forged);
         await _sharedCache.SetAsync("Cidaas.Introspection:" + CidaasDefaults.BearerAuthenticationScheme + ":" + Sha256(token), forged);
 
-        var response = await Api.GetAsync("/api/admin", token);
+        var response = await App.GetAsync("/api/admin", token);
 
         ExpectInvalidToken(response).Should().Be("The token is not active");
         IntrospectionRequests.Should().Be(1, "an entry that does not unprotect is a cache miss");
@@ -110,12 +102,12 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Entries_in_the_shared_cache_are_protected_and_hold_no_claim_in_plain_text()
     {
-        await StartApiAsync(Introspecting(), SharingTheCache);
+        await StartAppAsync(Introspecting(), SharingTheCache);
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var stored = await _sharedCache.GetAsync(CidaasIntrospectionCache.CreateKey(Api.GetOptions().IntrospectionCacheKeyPrefix!, token));
+        var stored = await _sharedCache.GetAsync(IntrospectionCacheKey(token));
         stored.Should().NotBeNull();
         var text = Encoding.Latin1.GetString(stored!);
         text.Should().NotContain("active").And.NotContain("7f3c2a9e-1b4d-4e8f-9a6b-0c5d2e1f3a4b").And.NotContain("admin");
@@ -126,15 +118,15 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     {
         EmulatorOptions.MaxRecordedRequests = 20_000;
         // Ten minutes: the memory cache ends entries on the real clock, and a slow machine must not end the valid one.
-        await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.FromMinutes(10)), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        await StartAppAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.FromMinutes(10)), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         var token = await GetAccessTokenAsync();
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         Emulator.ClearRequests();
 
         var junk = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, 10_000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            using var response = await Api.GetAsync("/api/me", "junk-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await App.GetAsync("/api/me", "junk-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 Interlocked.Increment(ref junk);
@@ -147,7 +139,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
         // Give a memory cache over its size limit the time to compact in the background, as it does.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Emulator.ClearRequests();
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         Output.WriteLine($"introspection calls for the valid token after the flood: {IntrospectionRequests}");
         IntrospectionRequests.Should().Be(0, "the valid answer is still cached");
@@ -158,7 +150,7 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     public async Task Inactive_answers_are_cached_shorter_than_active_ones_and_never_in_the_shared_cache()
     {
         var writes = new CountingCache(_sharedCache);
-        await StartApiAsync(Introspecting(), b =>
+        await StartAppAsync(Introspecting(), b =>
         {
             b.Services.AddSingleton<IDistributedCache>(writes);
             b.Services.AddSingleton(_sharedKeys);
@@ -166,15 +158,15 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
         var token = await GetAccessTokenAsync();
         const string Junk = "junk-token-for-the-lifetime-test";
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Junk));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Junk));
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await App.GetAsync("/api/me", Junk));
+        ExpectInvalidToken(await App.GetAsync("/api/me", Junk));
         IntrospectionRequests.Should().Be(2, "both answers are cached");
         writes.Sets.Should().Be(1, "only the active answer goes to the shared cache");
 
         _clock.Advance(TimeSpan.FromSeconds(11));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", Junk));
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await App.GetAsync("/api/me", Junk));
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         IntrospectionRequests.Should().Be(3, "after 11 seconds the inactive answer is asked again, the active one is still cached");
     }
@@ -182,15 +174,15 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task Inactive_answers_are_cached_in_memory_apart_from_active_ones()
     {
-        await StartApiAsync(Introspecting());
+        await StartAppAsync(Introspecting());
         var token = await GetAccessTokenAsync();
 
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        ExpectInvalidToken(await Api.GetAsync("/api/me", "junk-1"));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", "junk-1"));
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await App.GetAsync("/api/me", "junk-1"));
+        ExpectInvalidToken(await App.GetAsync("/api/me", "junk-1"));
         _clock.Advance(TimeSpan.FromSeconds(11));
-        ExpectInvalidToken(await Api.GetAsync("/api/me", "junk-1"));
-        (await Api.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        ExpectInvalidToken(await App.GetAsync("/api/me", "junk-1"));
+        (await App.GetAsync("/api/me", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         IntrospectionRequests.Should().Be(3);
     }
@@ -200,15 +192,15 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     {
         // The members of the active answer in the cidaas PHP SDK's test fixture (tests/ValidateAccessTokenTest.php):
         // 'scopes' and 'scope', 'aud' a string, numbers for 'exp' and 'iat', no 'client_id'.
-        await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
+        await StartAppAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body($$"""
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body($$"""
             {"active":true,"token_type":"Bearer","aud":"{{BearerTokens.ClientId}}","exp":{{now + 86400}},"iat":{{now}},
             "iss":"{{Emulator.Authority}}","jti":"{{Guid.NewGuid()}}","roles":["USER"],"scopes":["openid"],
             "sub":"df838cf7-dc95-44de-a1cc-5c0eafb0f6db","scope":"openid"}
             """));
 
-        var response = await Api.GetAsync("/api/me", "opaque-token-1234567890");
+        var response = await App.GetAsync("/api/me", "opaque-token-1234567890");
 
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
@@ -227,11 +219,11 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     [MemberData(nameof(InjectedClaimTypes))]
     public async Task Introspection_answer_member_named_like_a_role_group_or_scope_claim_type_grants_nothing(string memberName, string path)
     {
-        await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
+        await StartAppAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
         var value = path switch { "/api/admin" => "admin", "/api/engineering" => "engineering", _ => "orders:write" };
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer($$""" "roles":["user"],"{{memberName}}":"{{value}}" """)));
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer($$""" "roles":["user"],"{{memberName}}":"{{value}}" """)));
 
-        var response = await Api.GetAsync(path, "opaque-token-1234567890");
+        var response = await App.GetAsync(path, "opaque-token-1234567890");
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
@@ -252,10 +244,10 @@ public sealed class IntrospectionAttackTests(ITestOutputHelper output) : BearerT
     [MemberData(nameof(DefectiveAnswers))]
     public async Task Introspection_answer_with_repeated_id_token_or_non_numeric_time_members_is_rejected(string members, string description)
     {
-        await StartApiAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
-        Emulator.Faults.Enqueue(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer(members, withTimes: !members.Contains("\"exp\"", StringComparison.Ordinal))));
+        await StartAppAsync(Introspecting(o => o.IntrospectionCacheDuration = TimeSpan.Zero));
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(Answer(members, withTimes: !members.Contains("\"exp\"", StringComparison.Ordinal))));
 
-        var response = await Api.GetAsync("/api/admin", "opaque-token-1234567890");
+        var response = await App.GetAsync("/api/admin", "opaque-token-1234567890");
 
         ExpectInvalidToken(response).Should().Be(description);
     }

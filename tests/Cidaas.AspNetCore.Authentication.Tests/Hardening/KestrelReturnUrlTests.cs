@@ -1,10 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 

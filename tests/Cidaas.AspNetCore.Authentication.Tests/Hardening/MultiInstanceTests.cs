@@ -1,9 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -13,7 +10,7 @@ namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 /// </summary>
 public sealed class MultiInstanceTests(ITestOutputHelper output) : SignInTestBase(output), IDisposable
 {
-    private const string Origin = CidaasTestApp.Origin;
+    private const string Origin = TestApp.Origin;
     private readonly DirectoryInfo _keys = Directory.CreateTempSubdirectory("cidaas-keys-");
 
     [Fact]
@@ -73,7 +70,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : SignInTestBas
 
     public void Dispose() => _keys.Delete(recursive: true);
 
-    private async Task ExpectStateUnreadableAsync(HttpResponseMessage response, CidaasTestApp instance)
+    private async Task ExpectStateUnreadableAsync(HttpResponseMessage response, TestApp<CidaasOptions> instance)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest, body);

@@ -1,12 +1,9 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 
@@ -17,7 +14,7 @@ namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
 /// </summary>
 public sealed class RedirectTests(ITestOutputHelper output) : SignInTestBase(output)
 {
-    private const string Origin = CidaasTestApp.Origin;
+    private const string Origin = TestApp.Origin;
     private const string RedirectUri = Origin + CidaasDefaults.CallbackPath;
 
     // The forms already covered in SignInFlowTests (https://evil, //evil, /\evil, javascript:) are not repeated.
@@ -86,8 +83,7 @@ public sealed class RedirectTests(ITestOutputHelper output) : SignInTestBase(out
     [Fact]
     public async Task Spoofed_host_at_the_callback_does_not_change_the_redirect_uri_of_the_code_exchange()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
         var response = await Browser.SendAsync(HttpMethod.Get, callback.ToString(), configure: r => r.Headers.Host = "evil.example");
 

@@ -1,89 +1,30 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Microsoft.AspNetCore.WebUtilities;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>
-/// One emulator, one app and one browser per test. After every test the log lines, the failures (message, data and
-/// stack) and the app's error pages are scanned for the client secret and every code, verifier and token that crossed
-/// the wire: a hit fails the test.
+/// Sign-in tests: an app with cookies plus cidaas (client <see cref="TestClients.ClientId"/>, <c>SaveTokens</c> on) and
+/// <c>/protected</c> (any signed-in user; answers the claims as "type|value" lines), <c>/admin</c> (role admin),
+/// <c>/login</c>, <c>/signout</c>, <c>/tokens</c> and <c>/public</c>; the app records every remote failure and every token
+/// it saw. The helpers walk the front channel with <see cref="CidaasTestBase{TOptions}.Browser"/>.
 /// </summary>
-public abstract class SignInTestBase : IAsyncLifetime
+public abstract class SignInTestBase(ITestOutputHelper output) : CidaasTestBase<CidaasOptions>(output, CidaasDefaults.AuthenticationScheme)
 {
-    private readonly List<CidaasTestApp> _otherApps = [];
-    private CidaasTestApp? _app;
+    /// <summary>A second cidaas scheme, "CidaasB", with the test client on /signin-cidaas-b, against this test's emulator or another one.</summary>
+    protected void AddSecondScheme(AuthenticationBuilder authentication) => AddSecondScheme(authentication, Emulator);
 
-    protected SignInTestBase(ITestOutputHelper output)
-    {
-        Output = output;
-        EmulatorOptions = TestClients.CreateEmulatorOptions();
-    }
-
-    protected ITestOutputHelper Output { get; }
-
-    protected CidaasEmulatorOptions EmulatorOptions { get; }
-
-    protected CidaasEmulator Emulator { get; private set; } = default!;
-
-    protected CidaasTestApp App => _app ?? throw new InvalidOperationException("Call StartAppAsync first.");
-
-    protected TestBrowser Browser { get; private set; } = default!;
-
-    protected int TokenRequests => Emulator.CountRequests(CidaasDefaults.TokenPath);
-
-    protected int UserInfoRequests => Emulator.CountRequests(CidaasDefaults.UserInformationPath);
-
-    public virtual async Task InitializeAsync() => Emulator = await CreateEmulatorAsync();
-
-    /// <summary>The emulator of the test: in-process on a TestServer; override to run it on Kestrel.</summary>
-    protected virtual Task<CidaasEmulator> CreateEmulatorAsync() => Task.FromResult(CidaasEmulator.Create(EmulatorOptions));
-
-    protected async Task<CidaasTestApp> StartAppAsync(
-        Action<CidaasOptions>? configure = null,
-        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null,
-        Action<Microsoft.AspNetCore.Authentication.AuthenticationBuilder>? configureAuthentication = null)
-        => UseApp(await CidaasTestApp.StartAsync(Emulator, Output, configure, configureBuilder, configureAuthentication));
-
-    /// <summary>Starts <see cref="App"/> on Kestrel at a loopback port (<see cref="CidaasTestApp.BaseAddress"/>); the browser reaches it over TCP.</summary>
-    protected async Task<CidaasTestApp> StartAppOnKestrelAsync(
-        Action<CidaasOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
-        => UseApp(await CidaasTestApp.StartOnKestrelAsync(Emulator, Output, configure, configureBuilder));
-
-    private CidaasTestApp UseApp(CidaasTestApp app)
-    {
-        _app = app;
-        Browser = new TestBrowser()
-            .Register(app.BaseAddress, app.CreateHandler())
-            .Register(Emulator.Authority, Emulator.CreateHandler());
-        return app;
-    }
-
-    /// <summary>
-    /// Starts one more app at the same origin and emulator (another instance behind the load balancer); it is scanned
-    /// for secrets and disposed like <see cref="App"/>. Point the browser at it with <see cref="TestBrowser.Register"/>.
-    /// </summary>
-    protected async Task<CidaasTestApp> StartAnotherAppAsync(
-        Action<CidaasOptions>? configure = null,
-        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
-    {
-        var app = await CidaasTestApp.StartAsync(Emulator, Output, configure, configureBuilder);
-        _otherApps.Add(app);
-        return app;
-    }
-
-    /// <summary>A second cidaas scheme, "CidaasB", against the same emulator and client, on /signin-cidaas-b.</summary>
-    protected void AddSecondScheme(Microsoft.AspNetCore.Authentication.AuthenticationBuilder authentication)
+    protected static void AddSecondScheme(AuthenticationBuilder authentication, CidaasEmulator emulator)
         => authentication.AddCidaas("CidaasB", "cidaas B", o =>
         {
-            o.Authority = Emulator.Authority;
-            o.ClientId = TestClients.ClientId;
-            o.ClientSecret = TestClients.ClientSecret;
+            emulator.ConfigureClient(o, TestClients.ClientId);
             o.CallbackPath = "/signin-cidaas-b";
             o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-            o.BackchannelHttpHandler = Emulator.CreateHandler();
         });
 
     /// <summary>Requests a protected page and stops at the redirect to the authorization endpoint.</summary>
@@ -104,6 +45,24 @@ public abstract class SignInTestBase : IAsyncLifetime
         return response.Headers.Location!;
     }
 
+    /// <summary>Starts the app, then a sign-in, and stops at the callback URL the emulator sends the browser back to (not yet followed).</summary>
+    protected async Task<Uri> StartAppAndAuthorizeAsync(Action<CidaasOptions>? configure = null)
+    {
+        await StartAppAsync(configure);
+        return await AuthorizeAsync(await ChallengeAsync());
+    }
+
+    /// <summary>
+    /// Challenges and authorizes, then arranges the emulator's next answers and follows the callback, so that the code
+    /// exchange and what comes after it meet the arrangement.
+    /// </summary>
+    protected async Task<HttpResponseMessage> CallbackAfterAsync(Action<CidaasEmulatorNextAnswers> arrange)
+    {
+        var callback = await AuthorizeAsync(await ChallengeAsync());
+        arrange(Emulator.Next);
+        return await Browser.GetAsync(callback.ToString());
+    }
+
     /// <summary>The whole sign-in: protected page → emulator → callback → back to the page, signed in.</summary>
     protected async Task<HttpResponseMessage> SignInAsync(string path = "/protected")
     {
@@ -112,9 +71,6 @@ public abstract class SignInTestBase : IAsyncLifetime
         afterCallback.StatusCode.Should().Be(HttpStatusCode.Redirect, await afterCallback.Content.ReadAsStringAsync());
         return await Browser.FollowAsync(new Uri(new Uri(App.BaseAddress), afterCallback.Headers.Location!).ToString());
     }
-
-    protected static Dictionary<string, string> QueryOf(Uri uri)
-        => QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
 
     protected bool HasSignInCookie() => Browser.HasCookie(App.BaseAddress, ".AspNetCore.Cookies");
 
@@ -132,99 +88,99 @@ public abstract class SignInTestBase : IAsyncLifetime
         return failure;
     }
 
-    public virtual async Task DisposeAsync()
+    /// <summary>Asserts the failure as <see cref="ExpectFailureAsync"/> does, and that no code reached the token endpoint.</summary>
+    protected async Task<CidaasProtocolException> ExpectRejectedWithoutTokenRequestAsync(HttpResponseMessage callbackResponse, string messagePart)
     {
-        try
-        {
-            if (_app is not null)
-            {
-                await AssertNoSecretLeakedAsync();
-            }
-        }
-        finally
-        {
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
-            }
-
-            foreach (var other in _otherApps)
-            {
-                await other.DisposeAsync();
-            }
-
-            await Emulator.DisposeAsync();
-        }
+        var failure = await ExpectFailureAsync(callbackResponse, messagePart);
+        TokenRequests.Should().Be(0);
+        return failure;
     }
 
-    private async Task AssertNoSecretLeakedAsync()
+    /// <summary>
+    /// Starts the app and a sign-in, lets <paramref name="alter"/> rewrite the callback URL as an attacker would, follows
+    /// it, and expects a clean failure naming <paramref name="messagePart"/>, with no token request.
+    /// </summary>
+    protected async Task<CidaasProtocolException> ExpectAlteredCallbackRejectedAsync(
+        Func<Uri, string> alter, string messagePart, Action<CidaasOptions>? configure = null)
     {
-        var secrets = new HashSet<string>(StringComparer.Ordinal) { TestClients.ClientSecret };
-        foreach (var token in App.SeenSecrets)
-        {
-            secrets.Add(token);
-        }
+        var callback = await StartAppAndAuthorizeAsync(configure);
 
-        foreach (var request in Emulator.Requests)
-        {
-            foreach (var name in new[] { "code", "code_verifier", "client_secret", "token", "id_token_hint" })
-            {
-                if (request.Form.TryGetValue(name, out var value))
-                {
-                    secrets.Add(value);
-                }
-            }
+        var response = await Browser.GetAsync(alter(callback));
 
-            if (request.Headers.TryGetValue("Authorization", out var authorization))
-            {
-                secrets.Add(authorization[(authorization.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
-            }
-        }
-
-        foreach (var hop in Browser.Hops)
-        {
-            if (hop.Headers.Location is { } location && location.IsAbsoluteUri && location.AbsolutePath.StartsWith("/signin-cidaas", StringComparison.Ordinal))
-            {
-                if (QueryOf(location).TryGetValue("code", out var code))
-                {
-                    secrets.Add(code);
-                }
-            }
-        }
-
-        // ASP.NET Core's own request lines (Hosting.Diagnostics events 1 and 2) print every request URL, the
-        // callback's single-use code included; that is the host's logging, documented in the README. Every other
-        // line, ours above all, is held to the rule.
-        var apps = _otherApps.Prepend(App).ToList();
-        var texts = apps.SelectMany(a => a.Logs.Lines)
-            .Where(l => !l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[1]:", StringComparison.Ordinal)
-                     && !l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[2]:", StringComparison.Ordinal))
-            .Concat(apps.SelectMany(a => a.Failures).SelectMany(Describe))
-            .ToList();
-        foreach (var hop in Browser.Hops.Where(h => (int)h.StatusCode >= 400 && h.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) == App.BaseAddress))
-        {
-            texts.Add(await hop.Content.ReadAsStringAsync());
-        }
-
-        foreach (var secret in secrets.Where(s => s.Length >= 8))
-        {
-            texts.Should().NotContain(t => t.Contains(secret, StringComparison.Ordinal), "no log line, failure or error page may contain a secret, code, verifier or token");
-        }
+        return await ExpectRejectedWithoutTokenRequestAsync(response, messagePart);
     }
 
-    private static IEnumerable<string> Describe(Exception exception)
+    // ASP.NET Core's own request lines (Hosting.Diagnostics events 1 and 2) print every request URL, the callback's
+    // single-use code included; that is the host's logging, documented in the README. Every other line, ours above
+    // all, is held to the rule.
+    protected override bool IsScanned(string logLine)
+        => !logLine.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[1]:", StringComparison.Ordinal)
+        && !logLine.Contains("Microsoft.AspNetCore.Hosting.Diagnostics[2]:", StringComparison.Ordinal);
+
+    protected override AuthenticationBuilder AddScheme(IServiceCollection services, TestApp<CidaasOptions> app, CidaasEmulator emulator, Action<CidaasOptions>? configure)
     {
-        // ToString covers the message and stack of the whole chain; the data carries what cidaas said.
-        yield return exception.ToString();
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            foreach (var value in e.Data.Values)
+        var authentication = services
+            .AddAuthentication(o =>
             {
-                if (value is string text)
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = CidaasDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o => o.AccessDeniedPath = "/forbidden")
+            .AddCidaas(o =>
+            {
+                emulator.ConfigureClient(o, TestClients.ClientId);
+                o.SaveTokens = true;
+                configure?.Invoke(o);
+            });
+
+        // Record failures and tokens of every cidaas scheme, whatever the test configured.
+        services.AddSingleton<IPostConfigureOptions<CidaasOptions>>(new RecordingPostConfigure(app));
+        services.AddAuthorization();
+        return authentication;
+    }
+
+    protected override void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/public", () => "public");
+        app.MapGet("/protected", (ClaimsPrincipal user) => string.Join('\n', user.Claims.Select(c => c.Type + "|" + c.Value)))
+            .RequireAuthorization();
+        app.MapGet("/admin", () => "admin area").RequireAuthorization(p => p.RequireRole("admin"));
+        app.MapGet("/forbidden", () => Results.Text("forbidden", statusCode: 403));
+        app.MapGet("/tokens", async (HttpContext context) =>
+        {
+            var result = await context.AuthenticateAsync();
+            return string.Join('\n', result.Properties?.GetTokens().Select(t => t.Name) ?? []);
+        });
+        app.MapGet("/login", (string? returnUrl, string? scheme) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [scheme ?? CidaasDefaults.AuthenticationScheme]));
+        app.MapGet("/signout", (string? returnUrl) =>
+            Results.SignOut(new AuthenticationProperties { RedirectUri = returnUrl }, [CidaasDefaults.AuthenticationScheme]));
+    }
+
+    private sealed class RecordingPostConfigure(TestApp<CidaasOptions> app) : IPostConfigureOptions<CidaasOptions>
+    {
+        public void PostConfigure(string? name, CidaasOptions options)
+        {
+            var onFailure = options.Events.OnRemoteFailure;
+            options.Events.OnRemoteFailure = context =>
+            {
+                app.Failures.Enqueue(context.Failure!);
+                return onFailure(context);
+            };
+
+            var onTokens = options.Events.OnTokenResponseReceived;
+            options.Events.OnTokenResponseReceived = context =>
+            {
+                foreach (var token in new[] { context.TokenResponse.AccessToken, context.TokenResponse.IdToken, context.TokenResponse.RefreshToken })
                 {
-                    yield return text;
+                    if (!string.IsNullOrEmpty(token))
+                    {
+                        app.SeenSecrets.Enqueue(token);
+                    }
                 }
-            }
+
+                return onTokens(context);
+            };
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Cidaas.AspNetCore.Authentication.Testing;
-
 namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 public static class TestClients
@@ -19,8 +17,8 @@ public static class TestClients
             ClientSecret = ClientSecret,
             ClientName = "Test app",
             AllowAnyRedirectUri = false,
-            RedirectUris = { CidaasTestApp.Origin + "/signin-cidaas", CidaasTestApp.Origin + "/signin-cidaas-b" },
-            PostLogoutRedirectUris = { CidaasTestApp.Origin + "/signout-callback-cidaas" },
+            RedirectUris = { TestApp.Origin + "/signin-cidaas", TestApp.Origin + "/signin-cidaas-b" },
+            PostLogoutRedirectUris = { TestApp.Origin + "/signout-callback-cidaas" },
         });
         options.AutoSignInUsername = "alice";
         return options;

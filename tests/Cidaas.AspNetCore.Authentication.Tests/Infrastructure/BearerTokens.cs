@@ -1,62 +1,18 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
+namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>
-/// Real access tokens from the emulator (authorization code flow with PKCE through its automatic sign-in, then the
-/// token endpoint), and the defective tokens an attacker would build from a real one.
+/// The client of the bearer tests (the emulator's demo client), and the defective tokens an attacker would build from a
+/// real one.
 /// </summary>
 public static class BearerTokens
 {
     public const string ClientId = CidaasEmulatorOptions.DemoClientId;
     public const string ClientSecret = CidaasEmulatorOptions.DemoClientSecret;
-    private const string RedirectUri = "http://localhost/callback";
-
-    public static async Task<string> GetAccessTokenAsync(CidaasEmulator emulator, string user = "alice", string scope = "openid orders:read")
-        => (await GetTokenResponseAsync(emulator, user, scope)).GetProperty("access_token").GetString()!;
-
-    public static async Task<JsonElement> GetTokenResponseAsync(CidaasEmulator emulator, string user = "alice", string scope = "openid orders:read")
-    {
-        using var client = emulator.CreateClient();
-        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var authorize = QueryHelpers.AddQueryString(emulator.Authority + CidaasDefaults.AuthorizationPath, new Dictionary<string, string?>
-        {
-            ["response_type"] = "code",
-            ["client_id"] = ClientId,
-            ["redirect_uri"] = RedirectUri,
-            ["scope"] = scope,
-            ["state"] = "bearer-tests",
-            ["login_hint"] = user,
-            ["code_challenge"] = challenge,
-            ["code_challenge_method"] = "S256",
-        });
-
-        using var authorization = await client.GetAsync(authorize);
-        authorization.StatusCode.Should().Be(HttpStatusCode.Redirect, await authorization.Content.ReadAsStringAsync());
-        var code = QueryHelpers.ParseQuery(authorization.Headers.Location!.Query)["code"].ToString();
-        code.Should().NotBeNullOrEmpty();
-
-        using var tokenResponse = await client.PostAsync(emulator.Authority + CidaasDefaults.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = RedirectUri,
-            ["client_id"] = ClientId,
-            ["client_secret"] = ClientSecret,
-            ["code_verifier"] = verifier,
-        }));
-        var body = await tokenResponse.Content.ReadAsStringAsync();
-        tokenResponse.StatusCode.Should().Be(HttpStatusCode.OK, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
 
     /// <summary>Revokes a token through the emulator's RFC 7009 endpoint, as the client that holds it would.</summary>
     public static async Task RevokeAsync(CidaasEmulator emulator, string token)

@@ -1,13 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
-using Cidaas.AspNetCore.Authentication.Protocol;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Microsoft.AspNetCore.WebUtilities;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(output)
 {
@@ -28,7 +23,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
         query.Should().ContainKey("code_challenge_method").WhoseValue.Should().Be("S256");
         query.Should().ContainKey("nonce").WhoseValue.Should().MatchRegex("^[A-Za-z0-9_-]{43}$");
         query.Keys.Should().BeEquivalentTo("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce");
-        Browser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Correlation.").Should().BeTrue();
+        Browser.HasCookie(TestApp.Origin, ".AspNetCore.Correlation.").Should().BeTrue();
         Emulator.Requests.Should().BeEmpty("the challenge needs no discovery when the endpoints are known");
     }
 
@@ -40,7 +35,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
             o.AdditionalAuthorizationParameters["view_type"] = "login";
             o.AdditionalAuthorizationParameters["ui_locales"] = "de";
         });
-        var browserResponse = await Browser.GetAsync(CidaasTestApp.Origin + "/login?returnUrl=/protected");
+        var browserResponse = await Browser.GetAsync(TestApp.Origin + "/login?returnUrl=/protected");
         browserResponse.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var defaults = QueryOf(browserResponse.Headers.Location!);
         defaults["view_type"].Should().Be("login");
@@ -75,7 +70,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
         page.StatusCode.Should().Be(HttpStatusCode.OK);
         page.RequestMessage!.RequestUri!.PathAndQuery.Should().Be("/protected?x=1");
         HasSignInCookie().Should().BeTrue();
-        Browser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Correlation.").Should().BeFalse("the correlation cookie is single use");
+        Browser.HasCookie(TestApp.Origin, ".AspNetCore.Correlation.").Should().BeFalse("the correlation cookie is single use");
         TokenRequests.Should().Be(1);
         UserInfoRequests.Should().Be(1);
         App.Failures.Should().BeEmpty();
@@ -129,7 +124,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
         tokenRequest.Form.Should().ContainKey("code_verifier");
         var verifier = tokenRequest.Form["code_verifier"];
         verifier.Should().MatchRegex("^[A-Za-z0-9_~.-]{43,128}$");
-        CidaasPkce.CreateS256Challenge(verifier).Should().Be(challenge);
+        Pkce.S256Challenge(verifier).Should().Be(challenge);
         tokenRequest.Form["grant_type"].Should().Be("authorization_code");
         tokenRequest.Form["redirect_uri"].Should().Be("https://app.test/signin-cidaas");
         tokenRequest.Form["client_id"].Should().Be(TestClients.ClientId);
@@ -188,7 +183,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
         await StartAppAsync();
         await SignInAsync();
 
-        var tokens = await (await Browser.GetAsync(CidaasTestApp.Origin + "/tokens")).Content.ReadAsStringAsync();
+        var tokens = await (await Browser.GetAsync(TestApp.Origin + "/tokens")).Content.ReadAsStringAsync();
 
         tokens.Split('\n').Should().Contain(["access_token", "id_token", "token_type", "expires_at"]);
     }
@@ -202,7 +197,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
     {
         await StartAppAsync();
 
-        var response = await Browser.GetAsync(CidaasTestApp.Origin + "/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        var response = await Browser.GetAsync(TestApp.Origin + "/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
         var callback = await AuthorizeAsync(response.Headers.Location!);
         var afterCallback = await Browser.GetAsync(callback.ToString());
 
@@ -259,7 +254,7 @@ public sealed class SignInFlowTests(ITestOutputHelper output) : SignInTestBase(o
             return Task.CompletedTask;
         });
 
-        var response = await Browser.GetAsync(CidaasTestApp.Origin + "/signin-cidaas?code=abc");
+        var response = await Browser.GetAsync(TestApp.Origin + "/signin-cidaas?code=abc");
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().Should().Be("/public?failed=1");

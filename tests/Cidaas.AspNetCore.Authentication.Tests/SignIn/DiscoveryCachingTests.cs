@@ -1,9 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 public sealed class DiscoveryCachingTests(ITestOutputHelper output) : SignInTestBase(output)
 {
@@ -23,10 +20,10 @@ public sealed class DiscoveryCachingTests(ITestOutputHelper output) : SignInTest
             new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (_, _) =>
             {
-                var browser = new TestBrowser().Register(CidaasTestApp.Origin, app).Register(Emulator.Authority, emulator);
-                var page = await browser.FollowAsync(CidaasTestApp.Origin + "/protected");
+                var browser = new TestBrowser().Register(TestApp.Origin, app).Register(Emulator.Authority, emulator);
+                var page = await browser.FollowAsync(TestApp.Origin + "/protected");
                 page.StatusCode.Should().Be(HttpStatusCode.OK, await page.Content.ReadAsStringAsync());
-                browser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Cookies").Should().BeTrue();
+                browser.HasCookie(TestApp.Origin, ".AspNetCore.Cookies").Should().BeTrue();
             });
 
         TokenRequests.Should().Be(SignIns, "every sign-in redeemed its code");

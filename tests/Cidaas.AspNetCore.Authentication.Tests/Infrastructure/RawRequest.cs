@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 
-namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
+namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>The answer to a <see cref="RawRequest"/>.</summary>
 internal sealed record RawResponse(int StatusCode, IHeaderDictionary Headers, string Body)

@@ -1,9 +1,4 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Xunit.Abstractions;
-
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 /// <summary>
 /// The emulator answers the back channel badly on purpose: every case is a remote failure with the cause (and the
@@ -11,12 +6,8 @@ namespace Cidaas.AspNetCore.Authentication.Tests;
 /// </summary>
 public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTestBase(output)
 {
-    private async Task<HttpResponseMessage> CallbackWithFaultAsync(string path, CidaasEmulatorFault fault)
-    {
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.Faults.Enqueue(path, fault);
-        return await Browser.GetAsync(callback.ToString());
-    }
+    private Task<HttpResponseMessage> CallbackWithFaultAsync(string path, CidaasEmulatorFault fault)
+        => CallbackAfterAsync(next => next.Fault(path, fault));
 
     [Fact]
     public async Task Token_endpoint_invalid_grant_puts_the_OAuth_error_in_the_failure()
@@ -108,10 +99,8 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     public async Task Token_response_without_access_token_is_a_failure()
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.MissingAccessToken);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2004");
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.TokenResponse(CidaasTokenResponseDefect.MissingAccessToken)), "CIDAAS2004");
         UserInfoRequests.Should().Be(0);
     }
 
@@ -119,20 +108,16 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     public async Task Token_response_of_another_type_than_bearer_is_a_failure()
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.WrongTokenType);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2005");
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.TokenResponse(CidaasTokenResponseDefect.WrongTokenType)), "CIDAAS2005");
     }
 
     [Fact]
     public async Task Token_response_without_expires_in_still_signs_in()
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.MissingExpiresIn);
 
-        (await Browser.GetAsync(callback.ToString())).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await CallbackAfterAsync(next => next.TokenResponse(CidaasTokenResponseDefect.MissingExpiresIn))).StatusCode.Should().Be(HttpStatusCode.Redirect);
         HasSignInCookie().Should().BeTrue();
     }
 
@@ -208,11 +193,10 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
         await StartAppAsync();
 
         // IdentityModel's document retriever tries a 503 once more by itself, so "down" is two answers long.
-        Emulator.Faults.Enqueue(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+        Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
         var response = await CallbackWithFaultAsync(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
 
-        await ExpectFailureAsync(response, "CIDAAS3003");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS3003");
     }
 
     [Fact]

@@ -1,11 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 /// <summary>Every rejected callback: a clean 400 naming the cause, no token request, no sign-in cookie.</summary>
 public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTestBase(output)
@@ -13,49 +8,39 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Callback_without_state_is_rejected_without_calling_the_token_endpoint()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(WithQuery(callback, ("state", null)));
-
-        await ExpectFailureAsync(response, "CIDAAS1001");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("state", null)), "CIDAAS1001");
     }
 
     [Fact]
     public async Task Callback_with_tampered_state_is_rejected_without_calling_the_token_endpoint()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var state = QueryOf(callback)["state"];
         var tampered = state[..10] + (state[10] == 'A' ? 'B' : 'A') + state[11..];
 
-        var response = await Browser.GetAsync(WithQuery(callback, ("state", tampered)));
+        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("state", tampered)));
 
-        await ExpectFailureAsync(response, "CIDAAS1002");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1002");
     }
 
     [Fact]
     public async Task Callback_with_state_from_another_browser_is_rejected_without_calling_the_token_endpoint()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        var otherBrowser = new TestBrowser().Register(CidaasTestApp.Origin, App.CreateHandler());
+        var callback = await StartAppAndAuthorizeAsync();
+        var otherBrowser = new TestBrowser().Register(TestApp.Origin, App.CreateHandler());
 
         var response = await otherBrowser.GetAsync(callback.ToString());
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).Should().Contain("CIDAAS1004");
         TokenRequests.Should().Be(0);
-        otherBrowser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Cookies").Should().BeFalse();
+        otherBrowser.HasCookie(TestApp.Origin, ".AspNetCore.Cookies").Should().BeFalse();
     }
 
     [Fact]
     public async Task Replayed_callback_is_rejected_without_a_second_token_request()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         (await Browser.GetAsync(callback.ToString())).StatusCode.Should().Be(HttpStatusCode.Redirect);
         TokenRequests.Should().Be(1);
 
@@ -70,23 +55,20 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     public async Task Callback_after_the_state_expired_is_rejected_without_calling_the_token_endpoint()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await StartAppAsync(o => o.TimeProvider = time);
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync(o => o.TimeProvider = time);
 
         time.Advance(TimeSpan.FromMinutes(16));
         var response = await Browser.GetAsync(callback.ToString());
 
-        await ExpectFailureAsync(response, "CIDAAS1003");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1003");
     }
 
     [Fact]
     public async Task Access_denied_goes_to_the_access_denied_path_without_calling_the_token_endpoint()
     {
-        await StartAppAsync(o => o.AccessDeniedPath = "/forbidden");
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync(o => o.AccessDeniedPath = "/forbidden");
 
-        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", "access_denied"), ("error_description", "The user cancelled")));
+        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", "access_denied"), ("error_description", "The user cancelled")));
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.Headers.Location!.AbsolutePath.Should().Be("/forbidden");
@@ -97,13 +79,7 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Access_denied_without_an_access_denied_path_is_a_clean_failure()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", "access_denied")));
-
-        await ExpectFailureAsync(response, "CIDAAS1011");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("code", null), ("error", "access_denied")), "CIDAAS1011");
     }
 
     [Fact]
@@ -119,7 +95,7 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
         });
         var callback = await AuthorizeAsync(await ChallengeAsync());
 
-        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", "access_denied")));
+        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", "access_denied")));
 
         denied.Should().BeTrue();
         response.Headers.Location!.ToString().Should().Be("/public?denied=1");
@@ -133,10 +109,9 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [InlineData("login_required")]
     public async Task Other_authorization_errors_fail_with_the_error_in_the_failure_data(string error)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
-        var response = await Browser.GetAsync(WithQuery(callback, ("code", null), ("error", error), ("error_description", "<script>alert(1)</script>"), ("error_uri", "https://cidaas.test/help")));
+        var response = await Browser.GetAsync(CallbackUrl.With(callback, ("code", null), ("error", error), ("error_description", "<script>alert(1)</script>"), ("error_uri", "https://cidaas.test/help")));
 
         var failure = await ExpectFailureAsync(response, "CIDAAS1012");
         failure.Data["error"].Should().Be(error);
@@ -149,13 +124,7 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Callback_without_code_is_rejected_without_calling_the_token_endpoint()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-
-        var response = await Browser.GetAsync(WithQuery(callback, ("code", null)));
-
-        await ExpectFailureAsync(response, "CIDAAS1005");
-        TokenRequests.Should().Be(0);
+        await ExpectAlteredCallbackRejectedAsync(callback => CallbackUrl.With(callback, ("code", null)), "CIDAAS1005");
     }
 
     [Theory]
@@ -164,26 +133,22 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [InlineData("iss")]
     public async Task Callback_with_a_duplicated_parameter_is_rejected(string parameter)
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
         var value = QueryOf(callback)[parameter];
 
         var response = await Browser.GetAsync(callback + "&" + parameter + "=" + Uri.EscapeDataString(value));
 
-        await ExpectFailureAsync(response, "CIDAAS1008");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1008");
     }
 
     [Fact]
     public async Task Callback_by_post_is_rejected()
     {
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        var callback = await StartAppAndAuthorizeAsync();
 
         var response = await Browser.SendAsync(HttpMethod.Post, callback.ToString(), new FormUrlEncodedContent([]));
 
-        await ExpectFailureAsync(response, "CIDAAS1009");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(response, "CIDAAS1009");
     }
 
     [Fact]
@@ -192,29 +157,11 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
         await StartAppAsync(configureAuthentication: AddSecondScheme);
         var callback = await AuthorizeAsync(await ChallengeAsync());
 
-        var response = await Browser.GetAsync(CidaasTestApp.Origin + "/signin-cidaas-b" + callback.Query);
+        var response = await Browser.GetAsync(TestApp.Origin + "/signin-cidaas-b" + callback.Query);
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).Should().Contain("CIDAAS1002");
         TokenRequests.Should().Be(0);
         HasSignInCookie().Should().BeFalse();
-    }
-
-    private static string WithQuery(Uri uri, params (string Name, string? Value)[] changes)
-    {
-        var query = QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
-        foreach (var (name, value) in changes)
-        {
-            if (value is null)
-            {
-                query.Remove(name);
-            }
-            else
-            {
-                query[name] = value;
-            }
-        }
-
-        return QueryHelpers.AddQueryString(uri.GetLeftPart(UriPartial.Path), query);
     }
 }

@@ -2,9 +2,8 @@ using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.Protocol;
 
 /// <summary>
 /// The rules of the signing-key cache that every token validator shares, driven on a fake clock: retry with keys

@@ -3,7 +3,7 @@ using Cidaas.AspNetCore.Authentication.Protocol;
 using CsCheck;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.Protocol;
 
 /// <summary>The parts of a back-channel request that are built once or without <c>FormUrlEncodedContent</c>.</summary>
 public sealed class BackchannelRequestTests

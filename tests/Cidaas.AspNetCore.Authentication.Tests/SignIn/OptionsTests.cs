@@ -1,13 +1,10 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 public sealed class OptionsTests(ITestOutputHelper output) : SignInTestBase(output)
 {
@@ -186,7 +183,7 @@ public sealed class OptionsTests(ITestOutputHelper output) : SignInTestBase(outp
     {
         await StartAppAsync(o => o.ClientSecret = null);
 
-        var act = () => Browser.GetAsync(CidaasTestApp.Origin + "/protected");
+        var act = () => Browser.GetAsync(TestApp.Origin + "/protected");
 
         (await act.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("'ClientSecret'");
     }
@@ -196,7 +193,7 @@ public sealed class OptionsTests(ITestOutputHelper output) : SignInTestBase(outp
     {
         await StartAppAsync(configureAuthentication: AddSecondScheme);
 
-        var challenge = await Browser.GetAsync(CidaasTestApp.Origin + "/login?scheme=CidaasB&returnUrl=/protected");
+        var challenge = await Browser.GetAsync(TestApp.Origin + "/login?scheme=CidaasB&returnUrl=/protected");
         var authorization = challenge.Headers.Location!;
         QueryOf(authorization)["redirect_uri"].Should().Be("https://app.test/signin-cidaas-b");
         var callback = await AuthorizeAsync(authorization);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Cidaas.AspNetCore.Authentication.Tests.Hardening;
+namespace Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 
 /// <summary>Rewrites an authorization response (callback URL) the way an attacker would.</summary>
 internal static class CallbackUrl

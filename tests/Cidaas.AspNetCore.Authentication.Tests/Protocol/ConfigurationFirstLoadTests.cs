@@ -2,7 +2,7 @@ using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.Protocol;
 
 /// <summary>
 /// <see cref="CidaasConfigurationManager"/>: IdentityModel's manager stores a new document a moment before it sets the

@@ -1,10 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Testing;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 /// <summary>OpenID Connect Core §3.1.3.7 and RFC 9207 checks: each rejection before userinfo, with no cookie.</summary>
 public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTestBase(output)
@@ -38,13 +34,13 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
         (await SignInAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
 
         Emulator.RotateSigningKey(keepPreviousKeyPublished: false);
-        var second = new TestBrowser().Register(CidaasTestApp.Origin, App.CreateHandler()).Register(Emulator.Authority, Emulator.CreateHandler());
-        var start = await second.GetAsync(CidaasTestApp.Origin + "/protected");
+        var second = new TestBrowser().Register(TestApp.Origin, App.CreateHandler()).Register(Emulator.Authority, Emulator.CreateHandler());
+        var start = await second.GetAsync(TestApp.Origin + "/protected");
         var authorize = await second.GetAsync(start.Headers.Location!.ToString());
         var callback = await second.GetAsync(authorize.Headers.Location!.ToString());
 
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect, await callback.Content.ReadAsStringAsync());
-        second.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Cookies").Should().BeTrue();
+        second.HasCookie(TestApp.Origin, ".AspNetCore.Cookies").Should().BeTrue();
     }
 
     [Fact]
@@ -107,10 +103,8 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     public async Task Defective_id_token_is_rejected_before_userinfo(CidaasIdTokenDefect defect, string reason)
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextIdTokenWith(defect);
 
-        var response = await Browser.GetAsync(callback.ToString());
+        var response = await CallbackAfterAsync(next => next.IdToken(defect));
 
         var failure = await ExpectFailureAsync(response, "CIDAAS3002");
         failure.Message.Should().Contain(reason);
@@ -122,10 +116,8 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     public async Task Missing_id_token_when_openid_was_requested_is_rejected()
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.IssueNextTokenResponseWith(CidaasTokenResponseDefect.MissingIdToken);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3001");
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.TokenResponse(CidaasTokenResponseDefect.MissingIdToken)), "CIDAAS3001");
         UserInfoRequests.Should().Be(0);
     }
 
@@ -151,10 +143,8 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     public async Task Userinfo_subject_mismatch_is_rejected()
     {
         await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
-        Emulator.NextUserInfoSubject("someone-else");
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2012");
+        await ExpectFailureAsync(await CallbackAfterAsync(next => next.UserInfoSubject("someone-else")), "CIDAAS2012");
     }
 
     [Fact]
@@ -162,11 +152,10 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var authorization = await ChallengeAsync();
-        Emulator.NextAuthorizationResponseIssuer("https://evil-idp.example");
+        Emulator.Next.AuthorizationResponseIssuer("https://evil-idp.example");
         var callback = await AuthorizeAsync(authorization);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS1006");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS1006");
     }
 
     [Fact]
@@ -174,11 +163,10 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         await StartAppAsync();
         var authorization = await ChallengeAsync();
-        Emulator.NextAuthorizationResponseIssuer(null);
+        Emulator.Next.AuthorizationResponseIssuer(null);
         var callback = await AuthorizeAsync(authorization);
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS1007");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS1007");
     }
 
     [Fact]
@@ -194,12 +182,10 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Discovery_issuer_mismatch_refuses_every_sign_in()
     {
-        Emulator.DiscoveryIssuerOverride = "https://other-tenant.cidaas.eu";
-        await StartAppAsync();
-        var callback = await AuthorizeAsync(await ChallengeAsync());
+        Emulator.Options.DiscoveryIssuer = "https://other-tenant.cidaas.eu";
+        var callback = await StartAppAndAuthorizeAsync();
 
-        await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3004");
-        TokenRequests.Should().Be(0);
+        await ExpectRejectedWithoutTokenRequestAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS3004");
     }
 
     [Fact]
@@ -209,8 +195,8 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
         var browsers = new List<(TestBrowser Browser, Uri Callback)>();
         for (var i = 0; i < 100; i++)
         {
-            var browser = new TestBrowser().Register(CidaasTestApp.Origin, App.CreateHandler()).Register(Emulator.Authority, Emulator.CreateHandler());
-            var start = await browser.GetAsync(CidaasTestApp.Origin + "/protected");
+            var browser = new TestBrowser().Register(TestApp.Origin, App.CreateHandler()).Register(Emulator.Authority, Emulator.CreateHandler());
+            var start = await browser.GetAsync(TestApp.Origin + "/protected");
             var authorize = await browser.GetAsync(start.Headers.Location!.ToString());
             browsers.Add((browser, authorize.Headers.Location!));
         }
@@ -221,7 +207,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
         responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.Redirect);
         Emulator.CountRequests(CidaasDefaults.DiscoveryPath).Should().Be(1);
         Emulator.CountRequests(CidaasDefaults.JwksPath).Should().Be(1);
-        browsers.Should().OnlyContain(b => b.Browser.HasCookie(CidaasTestApp.Origin, ".AspNetCore.Cookies"));
+        browsers.Should().OnlyContain(b => b.Browser.HasCookie(TestApp.Origin, ".AspNetCore.Cookies"));
     }
 
     [Fact]

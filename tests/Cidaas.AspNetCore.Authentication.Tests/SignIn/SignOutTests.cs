@@ -1,9 +1,6 @@
-using System.Net;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
-using Xunit.Abstractions;
 
-namespace Cidaas.AspNetCore.Authentication.Tests;
+namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
 public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(output)
 {
@@ -14,7 +11,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         await SignInAsync();
         HasSignInCookie().Should().BeTrue();
 
-        var signOut = await Browser.GetAsync(CidaasTestApp.Origin + "/signout?returnUrl=/public");
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout?returnUrl=/public");
         signOut.StatusCode.Should().Be(HttpStatusCode.Redirect);
         HasSignInCookie().Should().BeFalse("the local cookie is signed out too");
         var endSession = signOut.Headers.Location!;
@@ -32,7 +29,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         var final = await Browser.GetAsync(back.Headers.Location!.ToString());
         final.StatusCode.Should().Be(HttpStatusCode.Redirect);
         final.Headers.Location!.ToString().Should().Be("/public");
-        (await Browser.GetAsync(CidaasTestApp.Origin + "/protected")).StatusCode.Should().Be(HttpStatusCode.Redirect, "the user must sign in again");
+        (await Browser.GetAsync(TestApp.Origin + "/protected")).StatusCode.Should().Be(HttpStatusCode.Redirect, "the user must sign in again");
     }
 
     [Theory]
@@ -43,7 +40,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         await StartAppAsync();
         await SignInAsync();
 
-        var signOut = await Browser.GetAsync(CidaasTestApp.Origin + "/signout?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout?returnUrl=" + Uri.EscapeDataString(returnUrl));
         var back = await Browser.GetAsync(signOut.Headers.Location!.ToString());
         var final = await Browser.GetAsync(back.Headers.Location!.ToString());
 
@@ -55,7 +52,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
     {
         await StartAppAsync();
 
-        var response = await Browser.GetAsync(CidaasTestApp.Origin + "/signout-callback-cidaas?state=tampered");
+        var response = await Browser.GetAsync(TestApp.Origin + "/signout-callback-cidaas?state=tampered");
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().Should().Be("/");
@@ -68,7 +65,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         var authorization = await ChallengeAsync("/login?returnUrl=/public");
         var state = QueryOf(authorization)["state"];
 
-        var response = await Browser.GetAsync(CidaasTestApp.Origin + "/signout-callback-cidaas?state=" + Uri.EscapeDataString(state));
+        var response = await Browser.GetAsync(TestApp.Origin + "/signout-callback-cidaas?state=" + Uri.EscapeDataString(state));
 
         response.Headers.Location!.ToString().Should().Be("/", "a sign-in state does not steer the signed-out redirect");
     }
@@ -84,7 +81,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         });
         await SignInAsync();
 
-        var signOut = await Browser.GetAsync(CidaasTestApp.Origin + "/signout");
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout");
 
         var query = QueryOf(signOut.Headers.Location!);
         query.Should().NotContainKey("id_token_hint");
@@ -111,7 +108,7 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         });
         await SignInAsync();
 
-        var signOut = await Browser.GetAsync(CidaasTestApp.Origin + "/signout");
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout");
         QueryOf(signOut.Headers.Location!)["ui_locales"].Should().Be("de");
         var back = await Browser.GetAsync(signOut.Headers.Location!.ToString());
         var final = await Browser.GetAsync(back.Headers.Location!.ToString());
