@@ -51,7 +51,7 @@ public static class CidaasBearerAuthenticationExtensions
         ArgumentNullException.ThrowIfNull(authenticationScheme);
         ArgumentNullException.ThrowIfNull(configureOptions);
 
-        CidaasMetadata.AddBackchannelClient(builder.Services);
+        CidaasBackchannelFactory.AddBackchannelClient(builder.Services);
         builder.Services.AddDataProtection();
         builder.Services.TryAddSingleton(services => new CidaasIntrospectionCache(services.GetService<IDistributedCache>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasBearerOptions>, CidaasBearerConfigureOptions>());

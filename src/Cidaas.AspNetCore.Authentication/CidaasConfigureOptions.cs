@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Cidaas.AspNetCore.Authentication;
 
@@ -12,30 +9,15 @@ namespace Cidaas.AspNetCore.Authentication;
 /// SignedOutCallbackPath, SignedOutRedirectUri, UsePkce, RequireHttpsMetadata, SaveTokens, GetClaimsFromUserInfoEndpoint,
 /// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, AccessDeniedPath and BackchannelTimeout.
 /// </summary>
-internal sealed class CidaasConfigureOptions : IConfigureNamedOptions<CidaasOptions>
+internal sealed class CidaasConfigureOptions : CidaasConfigurationBinder<CidaasOptions>
 {
-    private readonly IAuthenticationConfigurationProvider _configurationProvider;
-
     public CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
+        : base(configurationProvider)
     {
-        _configurationProvider = configurationProvider;
     }
 
-    public void Configure(CidaasOptions options) => Configure(Options.DefaultName, options);
-
-    public void Configure(string? name, CidaasOptions options)
+    protected override void Bind(IConfiguration section, CidaasOptions options)
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            return;
-        }
-
-        var section = _configurationProvider.GetSchemeConfiguration(name);
-        if (!section.GetChildren().Any())
-        {
-            return;
-        }
-
         SetString(section, nameof(CidaasOptions.Authority), v => options.Authority = v);
         SetString(section, nameof(CidaasOptions.ClientId), v => options.ClientId = v);
         SetString(section, nameof(CidaasOptions.ClientSecret), v => options.ClientSecret = v);
@@ -54,24 +36,10 @@ internal sealed class CidaasConfigureOptions : IConfigureNamedOptions<CidaasOpti
         SetBool(section, nameof(CidaasOptions.RequireHttpsMetadata), v => options.RequireHttpsMetadata = v);
         SetBool(section, nameof(CidaasOptions.SaveTokens), v => options.SaveTokens = v);
         SetBool(section, nameof(CidaasOptions.GetClaimsFromUserInfoEndpoint), v => options.GetClaimsFromUserInfoEndpoint = v);
+        SetEnum<CidaasClientAuthenticationMethod>(section, nameof(CidaasOptions.ClientAuthenticationMethod), v => options.ClientAuthenticationMethod = v);
+        SetTimeSpan(section, nameof(CidaasOptions.BackchannelTimeout), v => options.BackchannelTimeout = v);
 
-        if (section[nameof(CidaasOptions.ClientAuthenticationMethod)] is { Length: > 0 } method)
-        {
-            options.ClientAuthenticationMethod = Enum.TryParse<CidaasClientAuthenticationMethod>(method, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                ? parsed
-                : (CidaasClientAuthenticationMethod)(-1); // reported by Validate()
-        }
-
-        if (section[nameof(CidaasOptions.BackchannelTimeout)] is { Length: > 0 } timeout
-            && TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var parsedTimeout))
-        {
-            options.BackchannelTimeout = parsedTimeout;
-        }
-
-        var scopeSection = section.GetSection(nameof(CidaasOptions.Scope));
-        var scopes = scopeSection.Value is { } text
-            ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : scopeSection.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+        var scopes = GetList(section, nameof(CidaasOptions.Scope));
         if (scopes.Length > 0)
         {
             options.Scope.Clear();
@@ -79,32 +47,6 @@ internal sealed class CidaasConfigureOptions : IConfigureNamedOptions<CidaasOpti
             {
                 options.Scope.Add(scope);
             }
-        }
-    }
-
-    private static void SetString(IConfiguration section, string key, Action<string> set)
-    {
-        if (section[key] is { Length: > 0 } value)
-        {
-            set(value);
-        }
-    }
-
-    private static void SetPath(IConfiguration section, string key, Action<PathString> set)
-    {
-        if (section[key] is { Length: > 0 } value)
-        {
-            // A value without the leading '/' is kept as written (as a PathString cannot hold it, it becomes empty)
-            // so that Validate() names the option instead of the binder throwing.
-            set(value.StartsWith('/') ? new PathString(value) : PathString.Empty);
-        }
-    }
-
-    private static void SetBool(IConfiguration section, string key, Action<bool> set)
-    {
-        if (section[key] is { Length: > 0 } value && bool.TryParse(value, out var parsed))
-        {
-            set(parsed);
         }
     }
 }

@@ -45,9 +45,9 @@ public class CidaasPostConfigureOptions : IPostConfigureOptions<CidaasOptions>
             options.MetadataAddress ??= CidaasUrls.Combine(authority, CidaasDefaults.DiscoveryPath);
         }
 
-        options.Backchannel ??= CidaasMetadata.CreateBackchannel(
+        options.Backchannel ??= CidaasBackchannelFactory.Create(
             options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
-        options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
+        options.ConfigurationManager ??= CidaasConfigurationManager.Create(
             options.Configuration,
             options.MetadataAddress,
             options.Backchannel,

@@ -57,9 +57,9 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
 
         ConfigureValidation(name, options);
 
-        options.Backchannel ??= CidaasMetadata.CreateBackchannel(
+        options.Backchannel ??= CidaasBackchannelFactory.Create(
             options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
-        options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
+        options.ConfigurationManager ??= CidaasConfigurationManager.Create(
             options.Configuration,
             options.MetadataAddress,
             options.Backchannel,
@@ -97,25 +97,12 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
         parameters.LifetimeValidator = (notBefore, expires, token, p) =>
         {
             var now = (options.TimeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
-            if (expires is null)
-            {
-                throw new SecurityTokenNoExpirationException("The token has no expiration.");
-            }
-
-            if (CidaasBearerLifetime.IsLater(notBefore, now, p.ClockSkew))
-            {
-                throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = notBefore!.Value };
-            }
-
-            if (CidaasBearerLifetime.IsLater(now, expires, p.ClockSkew))
-            {
-                throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
-            }
+            CidaasTokenLifetime.Validate(notBefore, expires, now, p.ClockSkew);
 
             // IssuedAt is DateTime.MinValue without 'iat'.
-            if (token is JsonWebToken jwt && CidaasBearerLifetime.IsLater(jwt.IssuedAt, now, p.ClockSkew))
+            if (token is JsonWebToken jwt && CidaasTokenLifetime.IsLater(jwt.IssuedAt, now, p.ClockSkew))
             {
-                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerLifetime.IssuedInTheFutureDescription);
+                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerErrors.IssuedInTheFutureDescription);
             }
 
             return true;

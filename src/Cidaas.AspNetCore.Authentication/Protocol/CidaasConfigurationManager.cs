@@ -20,6 +20,45 @@ internal sealed class CidaasConfigurationManager : IConfigurationManager<OpenIdC
 
     public CidaasConfigurationManager(IConfigurationManager<OpenIdConnectConfiguration> inner) => _inner = inner;
 
+    /// <summary>
+    /// A fixed configuration when one is given, else a cached discovery of the metadata address over the back channel,
+    /// read by <paramref name="retriever"/>; <see langword="null"/> when there is neither (the options' validation says so).
+    /// </summary>
+    public static IConfigurationManager<OpenIdConnectConfiguration>? Create(
+        OpenIdConnectConfiguration? configuration,
+        string? metadataAddress,
+        HttpClient backchannel,
+        bool requireHttpsMetadata,
+        TimeSpan automaticRefreshInterval,
+        CidaasConfigurationRetriever retriever,
+        TimeSpan? refreshInterval = null)
+    {
+        if (configuration is not null)
+        {
+            return new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+        }
+
+        if (!Uri.TryCreate(metadataAddress, UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
+        var manager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            metadataAddress,
+            retriever,
+            new HttpDocumentRetriever(backchannel) { RequireHttps = requireHttpsMetadata && !CidaasUrls.IsLoopback(metadataAddress) })
+        {
+            AutomaticRefreshInterval = automaticRefreshInterval,
+        };
+
+        if (refreshInterval is { } interval)
+        {
+            manager.RefreshInterval = interval;
+        }
+
+        return new CidaasConfigurationManager(manager);
+    }
+
     public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
         => _loaded ? _inner.GetConfigurationAsync(cancel) : GetFirstConfigurationAsync(cancel);
 
