@@ -1,5 +1,6 @@
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
@@ -11,7 +12,12 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// later callers reach the manager directly. A failed first load is not kept: the next caller tries again, with the
 /// manager's own backoff.
 /// </summary>
-internal sealed class CidaasConfigurationManager : IConfigurationManager<OpenIdConnectConfiguration>
+/// <remarks>
+/// It is a <see cref="BaseConfigurationManager"/> as IdentityModel's manager is: JwtBearerHandler hands such a manager to
+/// the token handler (whose failures are results), but loads any other kind itself, outside its error handling, so that
+/// an unreachable or refused discovery document became an unhandled exception (a 500) instead of a 401.
+/// </remarks>
+internal sealed class CidaasConfigurationManager : BaseConfigurationManager, IConfigurationManager<OpenIdConnectConfiguration>
 {
     private readonly IConfigurationManager<OpenIdConnectConfiguration> _inner;
     private readonly Lock _lock = new();
@@ -62,7 +68,9 @@ internal sealed class CidaasConfigurationManager : IConfigurationManager<OpenIdC
     public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
         => _loaded ? _inner.GetConfigurationAsync(cancel) : GetFirstConfigurationAsync(cancel);
 
-    public void RequestRefresh() => _inner.RequestRefresh();
+    public override async Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) => await GetConfigurationAsync(cancel);
+
+    public override void RequestRefresh() => _inner.RequestRefresh();
 
     private async Task<OpenIdConnectConfiguration> GetFirstConfigurationAsync(CancellationToken cancel)
     {
