@@ -1,3 +1,4 @@
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;

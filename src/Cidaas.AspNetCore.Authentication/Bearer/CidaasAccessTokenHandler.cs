@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The token handler the JwtBearer pipeline calls for a cidaas scheme. Around the standard JWT validation it pins the

@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Reads the options of each cidaas bearer scheme from <c>Authentication:Schemes:{scheme}</c>, before the code's own

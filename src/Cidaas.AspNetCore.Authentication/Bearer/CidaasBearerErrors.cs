@@ -2,7 +2,7 @@ using System.Globalization;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The failure messages of the bearer handler (<c>CIDAAS5xxx</c>) and the short descriptions sent to the client in

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Options of the cidaas bearer handler, which protects APIs with cidaas access tokens. They extend

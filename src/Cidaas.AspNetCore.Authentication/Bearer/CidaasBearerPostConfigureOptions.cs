@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Fills in the values derived from others (endpoints from the authority, the back channel, the configuration manager,

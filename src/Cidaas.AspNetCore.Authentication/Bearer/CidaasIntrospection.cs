@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Protocol;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// RFC 7662 token introspection at cidaas: <see cref="IntrospectAsync"/> asks <c>/token-srv/introspect</c> through the

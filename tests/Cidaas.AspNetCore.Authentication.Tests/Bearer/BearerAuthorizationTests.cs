@@ -1,4 +1,5 @@
 using System.Net;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;

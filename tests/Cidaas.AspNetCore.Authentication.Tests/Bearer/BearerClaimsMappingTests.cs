@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Cidaas.AspNetCore.Authentication.Bearer;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Bearer;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.Extensions.Caching.Distributed;

@@ -1,4 +1,5 @@
 using System.Net;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Cidaas.AspNetCore.Authentication.Tests.Bearer;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;

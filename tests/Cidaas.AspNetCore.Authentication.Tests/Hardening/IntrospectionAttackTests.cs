@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Cidaas.AspNetCore.Authentication.Tests.Bearer;
 using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
