@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -8,12 +9,14 @@ namespace Cidaas.AspNetCore.Authentication;
 
 /// <summary>
 /// Reads the options of a cidaas scheme from <c>Authentication:Schemes:{scheme}</c>, before the code's own configuration
-/// runs; a scheme without such a section is left alone. A key that is missing or empty changes nothing; a value that
-/// does not parse is ignored, except where <c>Validate()</c> must name it (an unknown enum value, a path without '/').
-/// Each scheme's binder lists its keys in <see cref="Bind"/>.
+/// runs; a scheme without such a section is left alone. Each scheme's binder names its keys in <see cref="Bind"/>; a key
+/// is the name of the option it sets (<see cref="SetOptions"/>). A key that is missing or empty changes nothing; a value
+/// that does not parse is ignored, except where <c>Validate()</c> must name the option: an unknown name of an enum, a
+/// path without a leading '/'.
 /// </summary>
 /// <typeparam name="TOptions">The options of the scheme.</typeparam>
-internal abstract class CidaasConfigurationBinder<TOptions> : IConfigureNamedOptions<TOptions>
+internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>
+    : IConfigureNamedOptions<TOptions>
     where TOptions : class
 {
     private readonly IAuthenticationConfigurationProvider _configurationProvider;
@@ -42,50 +45,33 @@ internal abstract class CidaasConfigurationBinder<TOptions> : IConfigureNamedOpt
     /// <summary>Applies the scheme's section to the options.</summary>
     protected abstract void Bind(IConfiguration section, TOptions options);
 
-    protected static void SetString(IConfiguration section, string key, Action<string> set)
+    /// <summary>
+    /// Sets each named option the section holds a value for, read as the option's type: text, a path, <c>true</c> or
+    /// <c>false</c>, a time span (invariant culture) or a name of the enum (any letter case; another word becomes -1,
+    /// which <c>Validate()</c> reports).
+    /// </summary>
+    protected static void SetOptions(IConfiguration section, TOptions options, params ReadOnlySpan<string> names)
     {
-        if (section[key] is { Length: > 0 } value)
+        foreach (var name in names)
         {
-            set(value);
+            if (section[name] is not { Length: > 0 } value)
+            {
+                continue;
+            }
+
+            var property = typeof(TOptions).GetProperty(name) ?? throw new InvalidOperationException($"{typeof(TOptions).Name} has no option '{name}'.");
+            if (Parse(property.PropertyType, value) is { } parsed)
+            {
+                property.SetValue(options, parsed);
+            }
         }
     }
 
-    protected static void SetBool(IConfiguration section, string key, Action<bool> set)
+    /// <summary>A time span (invariant culture), when the key holds one.</summary>
+    protected static bool TryGetTimeSpan(IConfiguration section, string key, out TimeSpan value)
     {
-        if (section[key] is { Length: > 0 } value && bool.TryParse(value, out var parsed))
-        {
-            set(parsed);
-        }
-    }
-
-    protected static void SetTimeSpan(IConfiguration section, string key, Action<TimeSpan> set)
-    {
-        if (section[key] is { Length: > 0 } value && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed))
-        {
-            set(parsed);
-        }
-    }
-
-    protected static void SetPath(IConfiguration section, string key, Action<PathString> set)
-    {
-        if (section[key] is { Length: > 0 } value)
-        {
-            // A value without the leading '/' is kept as written (as a PathString cannot hold it, it becomes empty)
-            // so that Validate() names the option instead of the binder throwing.
-            set(value.StartsWith('/') ? new PathString(value) : PathString.Empty);
-        }
-    }
-
-    /// <summary>A name of <typeparamref name="TEnum"/> (any letter case); anything else becomes -1, which Validate() reports.</summary>
-    protected static void SetEnum<TEnum>(IConfiguration section, string key, Action<TEnum> set)
-        where TEnum : struct, Enum
-    {
-        if (section[key] is { Length: > 0 } value)
-        {
-            set(Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                ? parsed
-                : (TEnum)Enum.ToObject(typeof(TEnum), -1));
-        }
+        value = default;
+        return section[key] is { Length: > 0 } text && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>A list written as one space-separated string or as an array; empty when the key is missing.</summary>
@@ -95,5 +81,37 @@ internal abstract class CidaasConfigurationBinder<TOptions> : IConfigureNamedOpt
         return list.Value is { } text
             ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : list.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+    }
+
+    private static object? Parse(Type type, string value)
+    {
+        if (type == typeof(string))
+        {
+            return value;
+        }
+
+        if (type == typeof(bool))
+        {
+            return bool.TryParse(value, out var flag) ? flag : null;
+        }
+
+        if (type == typeof(TimeSpan))
+        {
+            return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) ? span : null;
+        }
+
+        if (type == typeof(PathString))
+        {
+            // A value without the leading '/' is kept as an empty path (a PathString cannot hold it), so that Validate()
+            // names the option instead of the binder throwing.
+            return value.StartsWith('/') ? new PathString(value) : PathString.Empty;
+        }
+
+        if (type.IsEnum)
+        {
+            return Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed!) ? parsed : Enum.ToObject(type, -1);
+        }
+
+        throw new InvalidOperationException($"Options of type {type.Name} are not read from configuration.");
     }
 }

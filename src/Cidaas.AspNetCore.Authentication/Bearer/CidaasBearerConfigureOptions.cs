@@ -9,30 +9,24 @@ namespace Cidaas.AspNetCore.Authentication.Bearer;
 /// ClientSecret, ClientAuthenticationMethod, MetadataAddress, IntrospectionEndpoint, IntrospectionCacheDuration,
 /// RequireHttpsMetadata, SaveToken, IncludeErrorDetails, ClockSkew, BackchannelTimeout and SigningKeyRefreshInterval.
 /// </summary>
-internal sealed class CidaasBearerConfigureOptions : CidaasConfigurationBinder<CidaasBearerOptions>
+internal sealed class CidaasBearerConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
+    : CidaasConfigurationBinder<CidaasBearerOptions>(configurationProvider)
 {
-    public CidaasBearerConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
-        : base(configurationProvider)
-    {
-    }
-
     protected override void Bind(IConfiguration section, CidaasBearerOptions options)
     {
-        SetString(section, nameof(CidaasBearerOptions.Authority), v => options.Authority = v);
-        SetString(section, nameof(CidaasBearerOptions.Audience), v => options.Audience = v);
-        SetString(section, nameof(CidaasBearerOptions.ClientId), v => options.ClientId = v);
-        SetString(section, nameof(CidaasBearerOptions.ClientSecret), v => options.ClientSecret = v);
-        SetString(section, nameof(CidaasBearerOptions.MetadataAddress), v => options.MetadataAddress = v);
-        SetString(section, nameof(CidaasBearerOptions.IntrospectionEndpoint), v => options.IntrospectionEndpoint = v);
-        SetBool(section, nameof(CidaasBearerOptions.RequireHttpsMetadata), v => options.RequireHttpsMetadata = v);
-        SetBool(section, nameof(CidaasBearerOptions.SaveToken), v => options.SaveToken = v);
-        SetBool(section, nameof(CidaasBearerOptions.IncludeErrorDetails), v => options.IncludeErrorDetails = v);
-        SetTimeSpan(section, nameof(CidaasBearerOptions.IntrospectionCacheDuration), v => options.IntrospectionCacheDuration = v);
-        SetTimeSpan(section, nameof(CidaasBearerOptions.BackchannelTimeout), v => options.BackchannelTimeout = v);
-        SetTimeSpan(section, nameof(CidaasBearerOptions.SigningKeyRefreshInterval), v => options.SigningKeyRefreshInterval = v);
-        SetTimeSpan(section, "ClockSkew", v => options.TokenValidationParameters.ClockSkew = v);
-        SetEnum<CidaasTokenValidationMode>(section, nameof(CidaasBearerOptions.TokenValidationMode), v => options.TokenValidationMode = v);
-        SetEnum<CidaasClientAuthenticationMethod>(section, nameof(CidaasBearerOptions.ClientAuthenticationMethod), v => options.ClientAuthenticationMethod = v);
+        SetOptions(
+            section,
+            options,
+            nameof(CidaasBearerOptions.Authority), nameof(CidaasBearerOptions.Audience), nameof(CidaasBearerOptions.TokenValidationMode),
+            nameof(CidaasBearerOptions.ClientId), nameof(CidaasBearerOptions.ClientSecret), nameof(CidaasBearerOptions.ClientAuthenticationMethod),
+            nameof(CidaasBearerOptions.MetadataAddress), nameof(CidaasBearerOptions.IntrospectionEndpoint), nameof(CidaasBearerOptions.IntrospectionCacheDuration),
+            nameof(CidaasBearerOptions.RequireHttpsMetadata), nameof(CidaasBearerOptions.SaveToken), nameof(CidaasBearerOptions.IncludeErrorDetails),
+            nameof(CidaasBearerOptions.BackchannelTimeout), nameof(CidaasBearerOptions.SigningKeyRefreshInterval));
+
+        if (TryGetTimeSpan(section, "ClockSkew", out var clockSkew))
+        {
+            options.TokenValidationParameters.ClockSkew = clockSkew;
+        }
 
         foreach (var audience in GetList(section, nameof(CidaasBearerOptions.Audiences)))
         {

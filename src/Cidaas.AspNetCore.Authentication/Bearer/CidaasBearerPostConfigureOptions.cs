@@ -57,16 +57,11 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
 
         ConfigureValidation(name, options);
 
-        options.Backchannel ??= CidaasBackchannelFactory.Create(
-            options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
+        var expectedIssuer = options.Authority;
+        var retriever = new CidaasConfigurationRetriever(expectedIssuer, issuer => CidaasBearerErrors.ConfigurationIssuerMismatch(issuer, expectedIssuer));
+        options.Backchannel ??= CidaasBackchannelFactory.Create(options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
         options.ConfigurationManager ??= CidaasConfigurationManager.Create(
-            options.Configuration,
-            options.MetadataAddress,
-            options.Backchannel,
-            options.RequireHttpsMetadata,
-            options.AutomaticRefreshInterval,
-            new CidaasConfigurationRetriever(options.Authority, issuer => CidaasBearerErrors.ConfigurationIssuerMismatch(issuer, options.Authority)),
-            options.RefreshInterval);
+            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval, retriever, options.RefreshInterval);
     }
 
     private static void ConfigureValidation(string name, CidaasBearerOptions options)
@@ -77,17 +72,8 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
             return; // reported by Validate()
         }
 
-        parameters.ValidateIssuer = true;
-        parameters.ValidateAudience = true;
-        parameters.ValidateLifetime = true;
-        parameters.RequireExpirationTime = true;
-        parameters.RequireSignedTokens = true;
-        parameters.TryAllIssuerSigningKeys = true;
+        CidaasTokenValidationRules.Require(parameters);
         parameters.AuthenticationType ??= name;
-        if (parameters.ValidAlgorithms is null || !parameters.ValidAlgorithms.Any())
-        {
-            parameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
-        }
 
         var audiences = options.Audiences;
         parameters.AudienceValidator = (tokenAudiences, token, _) => CidaasBearerAudience.IsAccepted(tokenAudiences, token, audiences);

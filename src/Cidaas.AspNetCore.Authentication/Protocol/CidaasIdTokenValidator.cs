@@ -93,22 +93,13 @@ internal sealed class CidaasIdTokenValidator
     private static TokenValidationParameters CreateParameters(CidaasIdTokenSettings settings, OpenIdConnectConfiguration configuration)
     {
         var parameters = settings.Template.Clone();
-        parameters.ValidateIssuer = true;
+        CidaasTokenValidationRules.Require(parameters);
         parameters.ValidIssuer = configuration.Issuer;
         parameters.ValidIssuers = null;
-        parameters.ValidateAudience = true;
         parameters.ValidAudience = settings.ClientId;
         parameters.ValidAudiences = null;
-        parameters.ValidateLifetime = true;
-        parameters.RequireExpirationTime = true;
-        parameters.RequireSignedTokens = true;
         parameters.ValidateIssuerSigningKey = true;
-        parameters.TryAllIssuerSigningKeys = true;
         parameters.RequireAudience = true;
-        if (parameters.ValidAlgorithms is null || !parameters.ValidAlgorithms.Any())
-        {
-            parameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
-        }
 
         var timeProvider = settings.TimeProvider;
         if (!ReferenceEquals(timeProvider, TimeProvider.System))

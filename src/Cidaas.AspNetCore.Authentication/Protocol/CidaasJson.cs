@@ -13,5 +13,12 @@ internal static class CidaasJson
     public static string? GetString(JsonElement element, ReadOnlySpan<byte> utf8Name)
         => element.TryGetProperty(utf8Name, out var value) ? AsString(value) : null;
 
+    /// <summary>The member of an object when it is there and of the given kind (an array of groups, an object of fields, …).</summary>
+    public static bool TryGetMember(JsonElement element, string name, JsonValueKind kind, out JsonElement value)
+    {
+        value = default;
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out value) && value.ValueKind == kind;
+    }
+
     private static string? AsString(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
