@@ -1,5 +1,4 @@
 using Cidaas.AspNetCore.Authentication.Protocol;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Claims;
 using Cidaas.AspNetCore.Authentication.Protocol;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;

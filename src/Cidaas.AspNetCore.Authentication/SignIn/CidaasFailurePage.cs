@@ -1,4 +1,3 @@
-using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
