@@ -24,9 +24,10 @@ namespace Cidaas.AspNetCore.Authentication;
 /// The extension contract, chosen on purpose: the handler is public and unsealed, and the steps that ASP.NET Core's
 /// <c>OAuthHandler</c> and <c>OpenIdConnectHandler</c> let a subclass replace are the <see langword="protected virtual"/>
 /// seams here: <see cref="ExchangeCodeAsync"/>, <see cref="GetUserInformationAsync"/> and <see cref="CreateTicketAsync"/>,
-/// plus <see cref="SignOutAsync"/>. Register a subclass with <c>AddCidaas&lt;THandler&gt;(…)</c>. Every check stays
-/// outside the seams and cannot be overridden: the state, correlation, issuer and code checks of the callback, the
-/// token type, the id_token (signature, issuer, audience, lifetime, nonce) and the userinfo subject run whatever a
+/// plus <see cref="SignOutAsync"/>. Register a subclass with <c>AddCidaas&lt;THandler&gt;(…)</c>. The order of the steps
+/// is sealed (<see cref="HandleChallengeAsync"/>, <see cref="HandleRemoteAuthenticateAsync"/>, <see cref="HandleRequestAsync"/>),
+/// so every check stays outside the seams: the state, correlation, issuer and code checks of the callback, the token
+/// type, the id_token (signature, issuer, audience, lifetime, nonce) and the userinfo subject run on whatever a
 /// subclass returns. Per-request changes belong in <see cref="CidaasEvents"/>.
 /// </remarks>
 public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthenticationSignOutHandler
@@ -51,7 +52,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     /// Handles the callback and the signed-out callback. A sign-in that fails and that no <c>OnRemoteFailure</c>
     /// handler took care of ends in a plain-text 400 page naming the cause, never in an unhandled exception.
     /// </summary>
-    public override async Task<bool> HandleRequestAsync()
+    public sealed override async Task<bool> HandleRequestAsync()
     {
         if (Options.SignedOutCallbackPath.HasValue && Options.SignedOutCallbackPath == Request.Path)
         {
@@ -71,7 +72,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     }
 
     /// <summary>The challenge: a redirect to the authorization endpoint with a protected state, PKCE and a nonce.</summary>
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected sealed override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         properties.RedirectUri = CidaasReturnUrl.ToLocal(properties.RedirectUri, OriginalPathBase + OriginalPath + Request.QueryString, OriginalPathBase, Logger);
         var redirectUri = BuildRedirectUri(Options.CallbackPath);
@@ -83,7 +84,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     }
 
     /// <summary>The callback: the authorization response, the code exchange, the id_token, the user information, the ticket.</summary>
-    protected override async Task<HandleRequestResult> HandleRemoteAuthenticateAsync()
+    protected sealed override async Task<HandleRequestResult> HandleRemoteAuthenticateAsync()
     {
         var stateFailure = CidaasAuthorizationResponseValidator.ValidateState(Request, Options.StateDataFormat, TimeProvider.GetUtcNow(), out var properties);
         if (stateFailure is not null || !ValidateCorrelationId(properties!))
