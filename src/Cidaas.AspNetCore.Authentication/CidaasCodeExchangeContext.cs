@@ -8,24 +8,25 @@ namespace Cidaas.AspNetCore.Authentication;
 /// </summary>
 public class CidaasCodeExchangeContext
 {
+    private IDictionary<string, string>? _tokenRequestParameters;
+
     /// <summary>Creates the context.</summary>
     /// <param name="properties">The sign-in's properties.</param>
     /// <param name="code">The authorization code.</param>
     /// <param name="redirectUri">The <c>redirect_uri</c> of the authorization request.</param>
     /// <param name="codeVerifier">The PKCE verifier of the authorization request, when PKCE is on.</param>
-    /// <param name="tokenRequestParameters">Extra form parameters for the token request.</param>
+    /// <param name="tokenRequestParameters">Extra form parameters for the token request; <see langword="null"/> for none yet.</param>
     public CidaasCodeExchangeContext(
-        AuthenticationProperties properties, string code, string redirectUri, string? codeVerifier, IDictionary<string, string> tokenRequestParameters)
+        AuthenticationProperties properties, string code, string redirectUri, string? codeVerifier, IDictionary<string, string>? tokenRequestParameters = null)
     {
         ArgumentNullException.ThrowIfNull(properties);
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(redirectUri);
-        ArgumentNullException.ThrowIfNull(tokenRequestParameters);
         Properties = properties;
         Code = code;
         RedirectUri = redirectUri;
         CodeVerifier = codeVerifier;
-        TokenRequestParameters = tokenRequestParameters;
+        _tokenRequestParameters = tokenRequestParameters;
     }
 
     /// <summary>The sign-in's properties.</summary>
@@ -44,5 +45,8 @@ public class CidaasCodeExchangeContext
     /// Extra form parameters for the token request (see <see cref="CidaasAuthorizationCodeReceivedContext.TokenRequestParameters"/>);
     /// those the exchange sets itself are left out.
     /// </summary>
-    public IDictionary<string, string> TokenRequestParameters { get; }
+    public IDictionary<string, string> TokenRequestParameters => _tokenRequestParameters ??= new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The extra parameters when there are any (none is the rule: no dictionary is made for them).</summary>
+    internal IDictionary<string, string>? TokenRequestParametersIfAny => _tokenRequestParameters;
 }

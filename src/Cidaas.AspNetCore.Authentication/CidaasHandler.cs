@@ -116,7 +116,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             }
 
             using var tokens = codeReceived.TokenResponse
-                ?? await ExchangeCodeAsync(new CidaasCodeExchangeContext(properties!, code, redirectUri, codeVerifier, codeReceived.TokenRequestParameters));
+                ?? await ExchangeCodeAsync(new CidaasCodeExchangeContext(properties!, code, redirectUri, codeVerifier, codeReceived.TokenRequestParametersIfAny));
             return await AuthenticateWithTokensAsync(tokens, properties!, configuration, nonce);
         }
         catch (CidaasProtocolException ex)
@@ -192,7 +192,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     {
         Logger.ExchangingCode(Options.TokenEndpoint, Options.ClientAuthenticationMethod);
         return Options.CreateTokenClient(Logger).ExchangeCodeAsync(
-            Options.TokenEndpoint!, context.Code, context.RedirectUri, context.CodeVerifier, context.TokenRequestParameters, Context.RequestAborted);
+            Options.TokenEndpoint!, context.Code, context.RedirectUri, context.CodeVerifier, context.TokenRequestParametersIfAny, Context.RequestAborted);
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ internal readonly struct CidaasTokenClient
     /// <param name="code">The authorization code.</param>
     /// <param name="redirectUri">The <c>redirect_uri</c> of the authorization request, byte for byte.</param>
     /// <param name="codeVerifier">The PKCE verifier, when the request had a challenge.</param>
-    /// <param name="additionalParameters">More form parameters; those the exchange sets itself are left out.</param>
+    /// <param name="additionalParameters">More form parameters, if any; those the exchange sets itself are left out.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The successful answer, which holds an access token or not (the caller decides).</returns>
     /// <exception cref="CidaasProtocolException">The endpoint failed, answered an OAuth error or no JSON object.</exception>
@@ -58,7 +58,7 @@ internal readonly struct CidaasTokenClient
         string code,
         string redirectUri,
         string? codeVerifier,
-        IEnumerable<KeyValuePair<string, string>> additionalParameters,
+        IEnumerable<KeyValuePair<string, string>>? additionalParameters,
         CancellationToken cancellationToken)
     {
         using var form = CidaasParameterWriter.ForForm();
@@ -72,7 +72,7 @@ internal readonly struct CidaasTokenClient
         }
 
         using var request = CreateRequest(tokenEndpoint, form, clientIdInForm: true);
-        foreach (var parameter in additionalParameters)
+        foreach (var parameter in additionalParameters ?? [])
         {
             if (!CidaasParameterNames.IsReserved(parameter.Key))
             {

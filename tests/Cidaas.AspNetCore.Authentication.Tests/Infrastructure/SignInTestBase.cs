@@ -76,15 +76,18 @@ public abstract class SignInTestBase : IAsyncLifetime
 
     /// <summary>A second cidaas scheme, "CidaasB", against the same emulator and client, on /signin-cidaas-b.</summary>
     protected void AddSecondScheme(Microsoft.AspNetCore.Authentication.AuthenticationBuilder authentication)
-        => authentication.AddCidaas("CidaasB", "cidaas B", o =>
-        {
-            o.Authority = Emulator.Authority;
-            o.ClientId = TestClients.ClientId;
-            o.ClientSecret = TestClients.ClientSecret;
-            o.CallbackPath = "/signin-cidaas-b";
-            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-            o.BackchannelHttpHandler = Emulator.CreateHandler();
-        });
+        => authentication.AddCidaas("CidaasB", "cidaas B", ConfigureSecondScheme);
+
+    /// <summary>The options of a second scheme: the same emulator and client, on /signin-cidaas-b.</summary>
+    protected void ConfigureSecondScheme(CidaasOptions o)
+    {
+        o.Authority = Emulator.Authority;
+        o.ClientId = TestClients.ClientId;
+        o.ClientSecret = TestClients.ClientSecret;
+        o.CallbackPath = "/signin-cidaas-b";
+        o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
+        o.BackchannelHttpHandler = Emulator.CreateHandler();
+    }
 
     /// <summary>Requests a protected page and stops at the redirect to the authorization endpoint.</summary>
     protected async Task<Uri> ChallengeAsync(string path = "/protected")

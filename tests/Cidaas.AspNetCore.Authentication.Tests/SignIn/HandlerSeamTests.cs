@@ -47,6 +47,29 @@ public sealed class HandlerSeamTests(ITestOutputHelper output) : SignInTestBase(
     }
 
     [Fact]
+    public async Task Token_request_parameters_an_event_adds_reach_the_exchange_and_the_token_endpoint()
+    {
+        _probe.ExchangeCode = (context, exchange) =>
+        {
+            context.TokenRequestParameters.Should().Contain("audience", "orders-api");
+            return exchange();
+        };
+        await StartAppWithSubclassAsync(o => o.Events.OnAuthorizationCodeReceived = context =>
+        {
+            context.TokenRequestParameters["audience"] = "orders-api";
+            context.TokenRequestParameters["code"] = "not-the-code";
+            return Task.CompletedTask;
+        });
+
+        var page = await SignInWithSubclassAsync();
+
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        var form = Emulator.Requests.Single(r => r.Path == CidaasDefaults.TokenPath).Form;
+        form.Should().Contain("audience", "orders-api");
+        form["code"].Should().NotContain("not-the-code", "a parameter the exchange sets itself is never replaced");
+    }
+
+    [Fact]
     public async Task A_token_response_an_override_returns_is_still_checked()
     {
         _probe.ExchangeCode = (_, _) => Task.FromResult(new CidaasTokenResponse(JsonDocument.Parse("""{"access_token":"opaque","token_type":"mac"}""")));
@@ -104,12 +127,7 @@ public sealed class HandlerSeamTests(ITestOutputHelper output) : SignInTestBase(
             configureBuilder: builder => builder.Services.AddSingleton(_probe),
             configureAuthentication: authentication => authentication.AddCidaas<SeamHandler>(Scheme, "cidaas (subclass)", o =>
             {
-                o.Authority = Emulator.Authority;
-                o.ClientId = TestClients.ClientId;
-                o.ClientSecret = TestClients.ClientSecret;
-                o.CallbackPath = "/signin-cidaas-b";
-                o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-                o.BackchannelHttpHandler = Emulator.CreateHandler();
+                ConfigureSecondScheme(o);
                 configure?.Invoke(o);
             }));
 
