@@ -31,14 +31,24 @@ public static class CidaasAuthenticationExtensions
     /// is applied first, then <paramref name="configureOptions"/>.
     /// </summary>
     public static AuthenticationBuilder AddCidaas(this AuthenticationBuilder builder, string authenticationScheme, string? displayName, Action<CidaasOptions> configureOptions)
+        => builder.AddCidaas<CidaasHandler>(authenticationScheme, displayName, configureOptions);
+
+    /// <summary>
+    /// Adds cidaas with a handler derived from <see cref="CidaasHandler"/> (which overrides its protected seams) under the
+    /// given scheme and display name, with everything <c>AddCidaas</c> registers. The scheme's section of
+    /// <c>Authentication:Schemes</c> is applied first, then <paramref name="configureOptions"/>.
+    /// </summary>
+    /// <typeparam name="THandler">The handler.</typeparam>
+    public static AuthenticationBuilder AddCidaas<THandler>(this AuthenticationBuilder builder, string authenticationScheme, string? displayName, Action<CidaasOptions> configureOptions)
+        where THandler : CidaasHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(authenticationScheme);
         ArgumentNullException.ThrowIfNull(configureOptions);
 
-        CidaasMetadata.AddBackchannelClient(builder.Services);
+        CidaasBackchannelFactory.AddBackchannelClient(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
-        return builder.AddRemoteScheme<CidaasOptions, CidaasHandler>(authenticationScheme, displayName, configureOptions);
+        return builder.AddRemoteScheme<CidaasOptions, THandler>(authenticationScheme, displayName, configureOptions);
     }
 }

@@ -1,11 +1,11 @@
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Claims;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -166,14 +166,20 @@ public class CidaasOptions : RemoteAuthenticationOptions
         set => base.Events = value;
     }
 
-    internal CidaasSigningKeyCache SigningKeyCache { get; set; } = new();
+    internal CidaasSigningKeyCache SigningKeyCache { get; } = new();
 
     internal CidaasRequestCache RequestCache { get; } = new();
 
-    // The id_token validation parameters of the current configuration and keys, shared by all sign-ins (see CidaasIdTokenValidator).
-    internal CidaasValidationParameters? ValidationParameters;
+    /// <summary>Validates this scheme's id_tokens; it keeps the validation parameters it built last, shared by all sign-ins.</summary>
+    internal CidaasIdTokenValidator IdTokenValidator { get; } = new();
 
-    internal bool RequireHttpsForAuthority => RequireHttpsMetadata && !CidaasUrls.IsLoopback(Authority);
+    /// <summary>The client of cidaas's token service for the current options (code exchange).</summary>
+    internal CidaasTokenClient CreateTokenClient(ILogger logger)
+        => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret!), logger);
+
+    /// <summary>What <see cref="IdTokenValidator"/> checks id_tokens with, on the given clock.</summary>
+    internal CidaasIdTokenSettings CreateIdTokenSettings(TimeProvider timeProvider, ILogger logger)
+        => new(ClientId!, TokenValidationParameters, TokenHandler, SigningKeyCache, SigningKeyRefreshInterval, timeProvider, Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, logger);
 
     /// <summary>
     /// Checks that the options are usable and throws one <see cref="ArgumentException"/> that names every mistake.
@@ -182,111 +188,59 @@ public class CidaasOptions : RemoteAuthenticationOptions
     {
         base.Validate();
 
-        var errors = new StringBuilder();
-        void Add(string message) => errors.AppendLine(message);
-
-        if (string.IsNullOrWhiteSpace(Authority))
-        {
-            Add($"The '{nameof(Authority)}' option must be set to the cidaas base URL, for example https://your-tenant.cidaas.eu.");
-        }
-        else if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority)
-                 || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
-        {
-            Add($"The '{nameof(Authority)}' option must be an absolute http or https URL; '{Authority}' is not.");
-        }
-        else if (authority.Scheme != Uri.UriSchemeHttps && RequireHttpsForAuthority)
-        {
-            Add($"The '{nameof(Authority)}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false (plain http is allowed only for loopback addresses).");
-        }
-        else if (!string.IsNullOrEmpty(authority.Query) || !string.IsNullOrEmpty(authority.Fragment))
-        {
-            Add($"The '{nameof(Authority)}' option must not carry a query string or a fragment.");
-        }
+        var check = new CidaasOptionsChecker(RequireHttpsMetadata);
+        check.CheckAuthority(Authority);
 
         if (string.IsNullOrWhiteSpace(ClientId))
         {
-            Add($"The '{nameof(ClientId)}' option must be set to the client id of the cidaas application.");
+            check.Add($"The '{nameof(ClientId)}' option must be set to the client id of the cidaas application.");
         }
 
         if (string.IsNullOrEmpty(ClientSecret))
         {
-            Add($"The '{nameof(ClientSecret)}' option must be set to the client secret of the cidaas application.");
+            check.Add($"The '{nameof(ClientSecret)}' option must be set to the client secret of the cidaas application.");
         }
 
         if (!CallbackPath.HasValue || !CallbackPath.Value!.StartsWith('/'))
         {
-            Add($"The '{nameof(CallbackPath)}' option must be a path that starts with '/'.");
+            check.Add($"The '{nameof(CallbackPath)}' option must be a path that starts with '/'.");
         }
 
         if (!SignedOutCallbackPath.HasValue || !SignedOutCallbackPath.Value!.StartsWith('/'))
         {
-            Add($"The '{nameof(SignedOutCallbackPath)}' option must be a path that starts with '/'.");
+            check.Add($"The '{nameof(SignedOutCallbackPath)}' option must be a path that starts with '/'.");
         }
         else if (SignedOutCallbackPath == CallbackPath)
         {
-            Add($"The '{nameof(SignedOutCallbackPath)}' option must differ from '{nameof(CallbackPath)}'.");
+            check.Add($"The '{nameof(SignedOutCallbackPath)}' option must differ from '{nameof(CallbackPath)}'.");
         }
 
         if (Scope.Count == 0)
         {
-            Add($"The '{nameof(Scope)}' option must name at least one scope (the default is 'openid profile email').");
+            check.Add($"The '{nameof(Scope)}' option must name at least one scope (the default is 'openid profile email').");
         }
         else if (Scope.Any(s => string.IsNullOrWhiteSpace(s) || s.Contains(' ', StringComparison.Ordinal)))
         {
-            Add($"Each entry of the '{nameof(Scope)}' option must be one non-empty scope without spaces.");
+            check.Add($"Each entry of the '{nameof(Scope)}' option must be one non-empty scope without spaces.");
         }
 
-        CheckEndpoint(AuthorizationEndpoint, nameof(AuthorizationEndpoint), Add);
-        CheckEndpoint(TokenEndpoint, nameof(TokenEndpoint), Add);
-        CheckEndpoint(UserInformationEndpoint, nameof(UserInformationEndpoint), Add);
-        CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint), Add);
-        CheckEndpoint(MetadataAddress, nameof(MetadataAddress), Add);
-
-        if (!Enum.IsDefined(ClientAuthenticationMethod))
-        {
-            Add($"The '{nameof(ClientAuthenticationMethod)}' option must be ClientSecretPost or ClientSecretBasic.");
-        }
-
-        if (MaxBackchannelResponseSize <= 0)
-        {
-            Add($"The '{nameof(MaxBackchannelResponseSize)}' option must be a positive number of bytes.");
-        }
-
-        if (BackchannelTimeout <= TimeSpan.Zero)
-        {
-            Add($"The '{nameof(BackchannelTimeout)}' option must be a positive time span.");
-        }
+        check.CheckEndpoint(AuthorizationEndpoint, nameof(AuthorizationEndpoint));
+        check.CheckEndpoint(TokenEndpoint, nameof(TokenEndpoint));
+        check.CheckEndpoint(UserInformationEndpoint, nameof(UserInformationEndpoint));
+        check.CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint));
+        check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress));
+        check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
+        check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 
         if (TokenValidationParameters is null)
         {
-            Add($"The '{nameof(TokenValidationParameters)}' option must not be null.");
+            check.Add($"The '{nameof(TokenValidationParameters)}' option must not be null.");
         }
         else if (TokenValidationParameters.ValidAlgorithms?.Any(a => string.Equals(a, "none", StringComparison.OrdinalIgnoreCase)) == true)
         {
-            Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none'.");
+            check.Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none'.");
         }
 
-        if (errors.Length > 0)
-        {
-            throw new ArgumentException("The cidaas authentication options are not valid:" + Environment.NewLine + errors.ToString().TrimEnd());
-        }
-    }
-
-    private void CheckEndpoint(string? value, string name, Action<string> add)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            add($"The '{name}' option must be an absolute http or https URL.");
-        }
-        else if (uri.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata && !CidaasUrls.IsLoopback(value))
-        {
-            add($"The '{name}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false.");
-        }
+        check.ThrowIfAny("The cidaas authentication options are not valid:");
     }
 }

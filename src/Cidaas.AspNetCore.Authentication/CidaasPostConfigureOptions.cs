@@ -1,5 +1,4 @@
 using Cidaas.AspNetCore.Authentication.Protocol;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -45,16 +44,12 @@ public class CidaasPostConfigureOptions : IPostConfigureOptions<CidaasOptions>
             options.MetadataAddress ??= CidaasUrls.Combine(authority, CidaasDefaults.DiscoveryPath);
         }
 
-        options.Backchannel ??= CidaasMetadata.CreateBackchannel(
-            options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
-        options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
-            options.Configuration,
-            options.MetadataAddress,
-            options.Backchannel,
-            options.RequireHttpsMetadata,
-            options.AutomaticRefreshInterval,
-            new CidaasConfigurationRetriever(options.Authority, issuer => issuer is null
-                ? CidaasErrors.ConfigurationIssuerMissing
-                : CidaasErrors.ConfigurationIssuerMismatch(issuer, options.Authority)));
+        var expectedIssuer = options.Authority;
+        var retriever = new CidaasConfigurationRetriever(expectedIssuer, issuer => issuer is null
+            ? CidaasErrors.ConfigurationIssuerMissing
+            : CidaasErrors.ConfigurationIssuerMismatch(issuer, expectedIssuer));
+        options.Backchannel ??= CidaasBackchannelFactory.Create(options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
+        options.ConfigurationManager ??= CidaasConfigurationManager.Create(
+            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval, retriever);
     }
 }

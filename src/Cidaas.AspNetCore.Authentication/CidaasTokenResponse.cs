@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cidaas.AspNetCore.Authentication.Protocol;
 
 namespace Cidaas.AspNetCore.Authentication;
 
@@ -13,11 +14,11 @@ public sealed class CidaasTokenResponse : IDisposable
         ArgumentNullException.ThrowIfNull(response);
         Response = response;
         var root = response.RootElement;
-        AccessToken = GetString(root, "access_token");
-        TokenType = GetString(root, "token_type");
-        RefreshToken = GetString(root, "refresh_token");
-        IdToken = GetString(root, "id_token");
-        Scope = GetString(root, "scope");
+        AccessToken = CidaasJson.GetString(root, "access_token"u8);
+        TokenType = CidaasJson.GetString(root, "token_type"u8);
+        RefreshToken = CidaasJson.GetString(root, "refresh_token"u8);
+        IdToken = CidaasJson.GetString(root, "id_token"u8);
+        Scope = CidaasJson.GetString(root, "scope"u8);
         ExpiresIn = root.TryGetProperty("expires_in", out var expiresIn)
             ? expiresIn.ValueKind switch
             {
@@ -51,7 +52,4 @@ public sealed class CidaasTokenResponse : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Response.Dispose();
-
-    private static string? GetString(JsonElement root, string name)
-        => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

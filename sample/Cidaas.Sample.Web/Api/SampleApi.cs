@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 

@@ -2,12 +2,11 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Claims;
 using Cidaas.AspNetCore.Authentication.Protocol;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The token handler the JwtBearer pipeline calls for a cidaas scheme. Around the standard JWT validation it pins the

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The JOSE header rules for a cidaas access token, checked on the header as signed: no member twice (RFC 7515 §5.2),

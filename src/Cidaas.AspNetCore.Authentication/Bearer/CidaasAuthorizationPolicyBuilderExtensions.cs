@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Bearer;
 
 namespace Microsoft.AspNetCore.Authorization;
 

@@ -1,4 +1,4 @@
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Claim types the bearer handler issues for access-token members that have no standard .NET claim type. Roles and

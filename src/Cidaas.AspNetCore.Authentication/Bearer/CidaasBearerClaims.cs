@@ -6,7 +6,7 @@ using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Turns the members of a cidaas access token (the JWT payload, or the introspection answer) into claims:

@@ -2,7 +2,7 @@ using System.Globalization;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The failure messages of the bearer handler (<c>CIDAAS5xxx</c>) and the short descriptions sent to the client in
@@ -32,6 +32,7 @@ internal static class CidaasBearerErrors
     public const string NotAnAccessTokenDescription = "The token is not an access token";
     public const string MalformedDescription = "The token is malformed";
     public const string InvalidLifetimeDescription = "The token lifetime is invalid";
+    public const string IssuedInTheFutureDescription = "The token was issued in the future";
 
     public static string ConfigurationUnavailable(string? address)
         => $"CIDAAS5003: The cidaas discovery document could not be loaded from '{address}'. No access token can be validated until it can be read.";

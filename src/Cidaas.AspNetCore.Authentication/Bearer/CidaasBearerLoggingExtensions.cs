@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 // Every message is structured and carries no token, secret or claim value taken from a token.
 // Ids 101 and up: the bearer handler logs in the same category as the JwtBearerHandler it derives from (ids 1-20).

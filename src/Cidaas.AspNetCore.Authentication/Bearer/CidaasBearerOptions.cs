@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Options of the cidaas bearer handler, which protects APIs with cidaas access tokens. They extend
@@ -99,6 +98,10 @@ public class CidaasBearerOptions : JwtBearerOptions
 
     internal ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>The client of cidaas's token service for this scheme's current options (introspection).</summary>
+    internal CidaasTokenClient CreateTokenClient()
+        => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret!), Logger);
+
     /// <summary>
     /// Checks that the options are usable and throws one <see cref="ArgumentException"/> that names every mistake.
     /// </summary>
@@ -106,116 +109,84 @@ public class CidaasBearerOptions : JwtBearerOptions
     {
         base.Validate();
 
-        var errors = new StringBuilder();
-        void Add(string message) => errors.AppendLine(message);
-
-        var hasConfiguration = Configuration is not null || ConfigurationManager is not null;
-        if (string.IsNullOrWhiteSpace(Authority))
-        {
-            Add($"The '{nameof(Authority)}' option must be set to the cidaas base URL, for example https://your-tenant.cidaas.eu.");
-        }
-        else if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority)
-                 || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
-        {
-            Add($"The '{nameof(Authority)}' option must be an absolute http or https URL; '{Authority}' is not.");
-        }
-        else if (authority.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata && !CidaasUrls.IsLoopback(Authority))
-        {
-            Add($"The '{nameof(Authority)}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false (plain http is allowed only for loopback addresses).");
-        }
+        var check = new CidaasOptionsChecker(RequireHttpsMetadata);
+        check.CheckAuthority(Authority);
 
         if (Audiences.Count == 0)
         {
-            Add($"The '{nameof(Audiences)}' (or '{nameof(Audience)}') option must name at least one audience: the client ids whose access tokens this API accepts.");
+            check.Add($"The '{nameof(Audiences)}' (or '{nameof(Audience)}') option must name at least one audience: the client ids whose access tokens this API accepts.");
         }
         else if (Audiences.Any(string.IsNullOrWhiteSpace))
         {
-            Add($"Each entry of the '{nameof(Audiences)}' option must be a non-empty client id.");
+            check.Add($"Each entry of the '{nameof(Audiences)}' option must be a non-empty client id.");
         }
 
+        var hasConfiguration = Configuration is not null || ConfigurationManager is not null;
         if (!Enum.IsDefined(TokenValidationMode))
         {
-            Add($"The '{nameof(TokenValidationMode)}' option must be Jwt or Introspection.");
+            check.Add($"The '{nameof(TokenValidationMode)}' option must be Jwt or Introspection.");
         }
         else if (TokenValidationMode == CidaasTokenValidationMode.Introspection)
         {
             if (string.IsNullOrWhiteSpace(ClientId))
             {
-                Add($"The '{nameof(ClientId)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
+                check.Add($"The '{nameof(ClientId)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
             }
 
             if (string.IsNullOrEmpty(ClientSecret))
             {
-                Add($"The '{nameof(ClientSecret)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
+                check.Add($"The '{nameof(ClientSecret)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
             }
 
-            if (!Enum.IsDefined(ClientAuthenticationMethod))
-            {
-                Add($"The '{nameof(ClientAuthenticationMethod)}' option must be ClientSecretPost or ClientSecretBasic.");
-            }
-
+            check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
             if (string.IsNullOrEmpty(IntrospectionEndpoint))
             {
-                Add($"The '{nameof(IntrospectionEndpoint)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
+                check.Add($"The '{nameof(IntrospectionEndpoint)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
             }
             else
             {
-                CheckEndpoint(IntrospectionEndpoint, nameof(IntrospectionEndpoint), Add);
+                check.CheckEndpoint(IntrospectionEndpoint, nameof(IntrospectionEndpoint));
             }
         }
         else if (!hasConfiguration && string.IsNullOrEmpty(MetadataAddress))
         {
-            Add($"The '{nameof(MetadataAddress)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
+            check.Add($"The '{nameof(MetadataAddress)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
         }
 
-        if (MetadataAddress is not null)
-        {
-            CheckEndpoint(MetadataAddress, nameof(MetadataAddress), Add);
-        }
+        check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress));
 
         if (IntrospectionCacheDuration < TimeSpan.Zero)
         {
-            Add($"The '{nameof(IntrospectionCacheDuration)}' option must not be negative (zero turns the cache off).");
+            check.Add($"The '{nameof(IntrospectionCacheDuration)}' option must not be negative (zero turns the cache off).");
         }
 
         if (SigningKeyRefreshInterval < TimeSpan.Zero)
         {
-            Add($"The '{nameof(SigningKeyRefreshInterval)}' option must not be negative.");
+            check.Add($"The '{nameof(SigningKeyRefreshInterval)}' option must not be negative.");
         }
 
-        if (MaxBackchannelResponseSize <= 0)
-        {
-            Add($"The '{nameof(MaxBackchannelResponseSize)}' option must be a positive number of bytes.");
-        }
-
-        if (BackchannelTimeout <= TimeSpan.Zero)
-        {
-            Add($"The '{nameof(BackchannelTimeout)}' option must be a positive time span.");
-        }
+        check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 
         if (UseSecurityTokenValidators)
         {
-            Add($"The '{nameof(UseSecurityTokenValidators)}' option must stay false: the cidaas checks run in the token handler.");
+            check.Add($"The '{nameof(UseSecurityTokenValidators)}' option must stay false: the cidaas checks run in the token handler.");
         }
 
         if (!TokenHandlers.Any(handler => handler is CidaasAccessTokenHandler))
         {
-            Add($"The '{nameof(TokenHandlers)}' option must keep the cidaas token handler.");
+            check.Add($"The '{nameof(TokenHandlers)}' option must keep the cidaas token handler.");
         }
 
         if (TokenValidationParameters is null)
         {
-            Add($"The '{nameof(TokenValidationParameters)}' option must not be null.");
+            check.Add($"The '{nameof(TokenValidationParameters)}' option must not be null.");
         }
         else if (TokenValidationParameters.ValidAlgorithms?.Any(IsForbiddenAlgorithm) == true)
         {
-            Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none' or a symmetric (HS*) algorithm: cidaas signs with RSA keys.");
+            check.Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none' or a symmetric (HS*) algorithm: cidaas signs with RSA keys.");
         }
 
-        if (errors.Length > 0)
-        {
-            throw new ArgumentException("The cidaas bearer options are not valid:" + Environment.NewLine + errors.ToString().TrimEnd());
-        }
+        check.ThrowIfAny("The cidaas bearer options are not valid:");
     }
 
     private static bool IsForbiddenAlgorithm(string algorithm)
@@ -223,17 +194,4 @@ public class CidaasBearerOptions : JwtBearerOptions
            || algorithm.Equals(SecurityAlgorithms.None, StringComparison.OrdinalIgnoreCase)
            || algorithm.StartsWith("HS", StringComparison.OrdinalIgnoreCase)
            || algorithm.Contains("hmac", StringComparison.OrdinalIgnoreCase);
-
-    private void CheckEndpoint(string value, string name, Action<string> add)
-    {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            add($"The '{name}' option must be an absolute http or https URL.");
-        }
-        else if (uri.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata && !CidaasUrls.IsLoopback(value))
-        {
-            add($"The '{name}' option must use https unless '{nameof(RequireHttpsMetadata)}' is false.");
-        }
-    }
 }

@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Fills in the values derived from others (endpoints from the authority, the back channel, the configuration manager,
@@ -57,16 +56,11 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
 
         ConfigureValidation(name, options);
 
-        options.Backchannel ??= CidaasMetadata.CreateBackchannel(
-            options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
-        options.ConfigurationManager ??= CidaasMetadata.CreateConfigurationManager(
-            options.Configuration,
-            options.MetadataAddress,
-            options.Backchannel,
-            options.RequireHttpsMetadata,
-            options.AutomaticRefreshInterval,
-            new CidaasConfigurationRetriever(options.Authority, issuer => CidaasBearerErrors.ConfigurationIssuerMismatch(issuer, options.Authority)),
-            options.RefreshInterval);
+        var expectedIssuer = options.Authority;
+        var retriever = new CidaasConfigurationRetriever(expectedIssuer, issuer => CidaasBearerErrors.ConfigurationIssuerMismatch(issuer, expectedIssuer));
+        options.Backchannel ??= CidaasBackchannelFactory.Create(options.BackchannelHttpHandler, _httpClientFactory, options.BackchannelTimeout, options.MaxBackchannelResponseSize);
+        options.ConfigurationManager ??= CidaasConfigurationManager.Create(
+            options.Configuration, options.MetadataAddress, options.Backchannel, options.RequireHttpsMetadata, options.AutomaticRefreshInterval, retriever, options.RefreshInterval);
     }
 
     private static void ConfigureValidation(string name, CidaasBearerOptions options)
@@ -77,17 +71,8 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
             return; // reported by Validate()
         }
 
-        parameters.ValidateIssuer = true;
-        parameters.ValidateAudience = true;
-        parameters.ValidateLifetime = true;
-        parameters.RequireExpirationTime = true;
-        parameters.RequireSignedTokens = true;
-        parameters.TryAllIssuerSigningKeys = true;
+        CidaasTokenValidationRules.Require(parameters);
         parameters.AuthenticationType ??= name;
-        if (parameters.ValidAlgorithms is null || !parameters.ValidAlgorithms.Any())
-        {
-            parameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
-        }
 
         var audiences = options.Audiences;
         parameters.AudienceValidator = (tokenAudiences, token, _) => CidaasBearerAudience.IsAccepted(tokenAudiences, token, audiences);
@@ -97,25 +82,12 @@ internal sealed class CidaasBearerPostConfigureOptions : IPostConfigureOptions<C
         parameters.LifetimeValidator = (notBefore, expires, token, p) =>
         {
             var now = (options.TimeProvider ?? TimeProvider.System).GetUtcNow().UtcDateTime;
-            if (expires is null)
-            {
-                throw new SecurityTokenNoExpirationException("The token has no expiration.");
-            }
-
-            if (CidaasBearerLifetime.IsLater(notBefore, now, p.ClockSkew))
-            {
-                throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = notBefore!.Value };
-            }
-
-            if (CidaasBearerLifetime.IsLater(now, expires, p.ClockSkew))
-            {
-                throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
-            }
+            CidaasTokenLifetime.Validate(notBefore, expires, now, p.ClockSkew);
 
             // IssuedAt is DateTime.MinValue without 'iat'.
-            if (token is JsonWebToken jwt && CidaasBearerLifetime.IsLater(jwt.IssuedAt, now, p.ClockSkew))
+            if (token is JsonWebToken jwt && CidaasTokenLifetime.IsLater(jwt.IssuedAt, now, p.ClockSkew))
             {
-                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerLifetime.IssuedInTheFutureDescription);
+                throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerErrors.IssuedInTheFutureDescription);
             }
 
             return true;

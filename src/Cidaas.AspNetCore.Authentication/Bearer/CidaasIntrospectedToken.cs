@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The <see cref="SecurityToken"/> handed to <c>OnTokenValidated</c> in introspection mode: what the introspection

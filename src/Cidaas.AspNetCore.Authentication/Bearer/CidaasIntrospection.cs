@@ -2,16 +2,16 @@ using System.Security.Claims;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Protocol;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
-/// RFC 7662 token introspection at cidaas: <see cref="IntrospectAsync"/> asks <c>/token-srv/introspect</c> (client
-/// credentials, <c>token</c>, <c>token_type_hint</c>) and says how long the answer may be cached;
+/// RFC 7662 token introspection at cidaas: <see cref="IntrospectAsync"/> asks <c>/token-srv/introspect</c> through the
+/// token client (<see cref="CidaasTokenClient.IntrospectAsync"/>, with the API's client authentication) and says how
+/// long the answer may be cached;
 /// <see cref="Evaluate"/> applies the resource server's checks to an answer (fresh or cached) and builds the identity.
 /// </summary>
 internal static class CidaasIntrospection
 {
-    private const string EndpointName = "introspection endpoint";
     private const string CannotValidateNow = "The token cannot be validated now";
 
     // The depth CidaasBackchannelResponse.TryParseObject and the claim reader allow.
@@ -23,28 +23,10 @@ internal static class CidaasIntrospection
     /// <summary>Asks cidaas about the token. Throws <see cref="CidaasProtocolException"/> when no usable answer comes back.</summary>
     public static async Task<CidaasIntrospectionEntry> IntrospectAsync(CidaasBearerOptions options, string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var form = CidaasQueryBuilder.ForForm();
-        form.Add("token", token);
-        form.Add("token_type_hint", "access_token");
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.RequestCache.GetUri(options.IntrospectionEndpoint!));
-        CidaasBackchannel.AcceptJson(request);
-        if (options.ClientAuthenticationMethod == CidaasClientAuthenticationMethod.ClientSecretBasic)
-        {
-            CidaasBackchannel.AddBasicCredentials(request, options.RequestCache, options.ClientId!, options.ClientSecret!);
-        }
-        else
-        {
-            form.Add("client_id", options.ClientId!);
-            form.Add("client_secret", options.ClientSecret!);
-        }
-
-        request.Content = form.ToFormContent();
-
         CidaasBackchannelResponse response;
         try
         {
-            response = await CidaasBackchannel.SendAsync(
-                options.Backchannel, request, options.MaxBackchannelResponseSize, options.BackchannelTimeout, EndpointName, cancellationToken);
+            response = await options.CreateTokenClient().IntrospectAsync(options.IntrospectionEndpoint!, token, "access_token", cancellationToken);
         }
         catch (CidaasProtocolException ex)
         {
@@ -104,7 +86,7 @@ internal static class CidaasIntrospection
         var parameters = options.TokenValidationParameters;
         var skew = parameters.ClockSkew;
 
-        if (GetString(root, "token_type"u8) is { } tokenType
+        if (CidaasJson.GetString(root, "token_type"u8) is { } tokenType
             && !tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             && !tokenType.Equals("access_token", StringComparison.OrdinalIgnoreCase))
         {
@@ -112,24 +94,24 @@ internal static class CidaasIntrospection
         }
 
         var hasExpiry = TryGetTime(root, "exp"u8, out var expires);
-        if (hasExpiry && CidaasBearerLifetime.IsLater(now.UtcDateTime, expires.UtcDateTime, skew))
+        if (hasExpiry && CidaasTokenLifetime.IsLater(now.UtcDateTime, expires.UtcDateTime, skew))
         {
             throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionExpired, "The token has expired");
         }
 
         var hasNotBefore = TryGetTime(root, "nbf"u8, out var notBefore);
-        if (hasNotBefore && CidaasBearerLifetime.IsLater(notBefore.UtcDateTime, now.UtcDateTime, skew))
+        if (hasNotBefore && CidaasTokenLifetime.IsLater(notBefore.UtcDateTime, now.UtcDateTime, skew))
         {
             throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionNotYetValid, "The token is not valid yet");
         }
 
         var hasIssuedAt = TryGetTime(root, "iat"u8, out var issuedAt);
-        if (hasIssuedAt && CidaasBearerLifetime.IsLater(issuedAt.UtcDateTime, now.UtcDateTime, skew))
+        if (hasIssuedAt && CidaasTokenLifetime.IsLater(issuedAt.UtcDateTime, now.UtcDateTime, skew))
         {
-            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerLifetime.IssuedInTheFutureDescription);
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IssuedInTheFuture, CidaasBearerErrors.IssuedInTheFutureDescription);
         }
 
-        var issuer = GetString(root, "iss"u8);
+        var issuer = CidaasJson.GetString(root, "iss"u8);
         if (issuer is not null && !string.Equals(CidaasUrls.TrimTrailingSlash(issuer), options.Authority, StringComparison.Ordinal))
         {
             throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionIssuerMismatch, "The issuer is invalid");
@@ -150,15 +132,12 @@ internal static class CidaasIntrospection
 
         var validFrom = hasNotBefore ? notBefore : issuedAt;
         var token = new CidaasIntrospectedToken(
-            GetString(root, "jti"u8),
+            CidaasJson.GetString(root, "jti"u8),
             issuer,
             validFrom == default ? DateTime.MinValue : validFrom.UtcDateTime,
             hasExpiry ? expires.UtcDateTime : DateTime.MinValue);
         return (identity, token);
     }
-
-    private static string? GetString(JsonElement root, ReadOnlySpan<byte> name)
-        => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static bool TryGetTime(JsonElement root, ReadOnlySpan<byte> name, out DateTimeOffset time)
     {

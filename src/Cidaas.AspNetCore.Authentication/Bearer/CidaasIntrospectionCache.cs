@@ -6,10 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Cidaas.AspNetCore.Authentication;
-
-/// <summary>One cached introspection answer: the verdict, until when it may be used, and the answer's JSON.</summary>
-internal sealed record CidaasIntrospectionEntry(bool Active, DateTimeOffset CacheUntil, ReadOnlyMemory<byte> Body);
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Caches introspection answers under a key made of a hash of the scheme, the introspection endpoint and the client
@@ -32,6 +29,9 @@ internal sealed class CidaasIntrospectionCache : IDisposable
 {
     private const string KeyPrefix = "Cidaas.Introspection:";
     private const string ProtectionVersion = "v1";
+
+    // The type's name before it moved to the Bearer namespace: entries written by an earlier version stay readable.
+    private const string ProtectionPurpose = "Cidaas.AspNetCore.Authentication.CidaasIntrospectionCache";
     private const byte FormatVersion = 1;
     private const int HeaderLength = 1 + 1 + sizeof(long);
     private const int MemoryEntryLimit = 10_000;
@@ -53,7 +53,7 @@ internal sealed class CidaasIntrospectionCache : IDisposable
 
     /// <summary>The protector of a scheme's entries in the distributed cache.</summary>
     public static IDataProtector CreateProtector(IDataProtectionProvider provider, string scheme)
-        => provider.CreateProtector(typeof(CidaasIntrospectionCache).FullName!, scheme, ProtectionVersion);
+        => provider.CreateProtector(ProtectionPurpose, scheme, ProtectionVersion);
 
     /// <summary>
     /// The start of every key of a scheme: a hash of the scheme, the introspection endpoint and the client id, so that

@@ -1,4 +1,4 @@
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// The member names already read in one JSON object, to refuse a repeated one (RFC 7515 §5.2, RFC 7519 §4): names the

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>
 /// Requires every one of <see cref="Scopes"/> as a <see cref="CidaasBearerClaimTypes.Scope"/> claim. When it fails, the

@@ -1,4 +1,4 @@
-namespace Cidaas.AspNetCore.Authentication;
+namespace Cidaas.AspNetCore.Authentication.Bearer;
 
 /// <summary>How the bearer handler decides whether an access token is good.</summary>
 public enum CidaasTokenValidationMode

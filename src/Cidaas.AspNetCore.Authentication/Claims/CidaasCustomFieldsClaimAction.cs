@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 
 namespace Cidaas.AspNetCore.Authentication.Claims;
@@ -19,9 +20,7 @@ public sealed class CidaasCustomFieldsClaimAction : ClaimAction
     public override void Run(JsonElement userData, ClaimsIdentity identity, string issuer)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        if (userData.ValueKind != JsonValueKind.Object
-            || !userData.TryGetProperty("customFields", out var fields)
-            || fields.ValueKind != JsonValueKind.Object)
+        if (!CidaasJson.TryGetMember(userData, "customFields", JsonValueKind.Object, out var fields))
         {
             return;
         }

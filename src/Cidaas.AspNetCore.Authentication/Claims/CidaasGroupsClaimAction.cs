@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 
 namespace Cidaas.AspNetCore.Authentication.Claims;
@@ -21,25 +22,20 @@ public sealed class CidaasGroupsClaimAction : ClaimAction
     public override void Run(JsonElement userData, ClaimsIdentity identity, string issuer)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        if (userData.ValueKind != JsonValueKind.Object
-            || !userData.TryGetProperty("groups", out var groups)
-            || groups.ValueKind != JsonValueKind.Array)
+        if (!CidaasJson.TryGetMember(userData, "groups", JsonValueKind.Array, out var groups))
         {
             return;
         }
 
         foreach (var group in groups.EnumerateArray())
         {
-            if (group.ValueKind != JsonValueKind.Object
-                || !group.TryGetProperty("groupId", out var idElement)
-                || idElement.ValueKind != JsonValueKind.String
-                || idElement.GetString() is not { Length: > 0 } groupId)
+            if (!CidaasJson.TryGetMember(group, "groupId", JsonValueKind.String, out var idElement) || idElement.GetString() is not { Length: > 0 } groupId)
             {
                 continue;
             }
 
             identity.AddClaim(new Claim(CidaasClaimTypes.Group, groupId, ValueType, issuer));
-            if (!group.TryGetProperty("roles", out var roles) || roles.ValueKind != JsonValueKind.Array)
+            if (!CidaasJson.TryGetMember(group, "roles", JsonValueKind.Array, out var roles))
             {
                 continue;
             }

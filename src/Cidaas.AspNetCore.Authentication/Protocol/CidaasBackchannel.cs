@@ -1,46 +1,6 @@
 using System.Buffers;
-using System.Net;
-using System.Text.Json;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
-
-/// <summary>The back-channel answer read in full, within the size cap.</summary>
-internal readonly record struct CidaasBackchannelResponse(HttpStatusCode StatusCode, ReadOnlyMemory<byte> Body, string? MediaType)
-{
-    public bool IsSuccess => (int)StatusCode is >= 200 and <= 299;
-
-    public bool IsJson => MediaType is null
-        || MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-        || MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Parses the body as one JSON object; <see langword="null"/> when it is empty, not JSON, or not an object.</summary>
-    public JsonDocument? TryParseObject() => ParseObject(Body, maxDepth: 32);
-
-    /// <summary>Parses one JSON object; <see langword="null"/> when the bytes are empty, not JSON, or not an object.</summary>
-    public static JsonDocument? ParseObject(ReadOnlyMemory<byte> body, int maxDepth)
-    {
-        if (body.IsEmpty)
-        {
-            return null;
-        }
-
-        try
-        {
-            var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document;
-            }
-
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-}
 
 /// <summary>
 /// Sends back-channel requests with a timeout that covers the whole exchange (headers and body) and reads at
@@ -92,10 +52,6 @@ internal static class CidaasBackchannel
     /// <summary>Asks for JSON, without allocating a parsed header value for every request.</summary>
     public static void AcceptJson(HttpRequestMessage request)
         => request.Headers.TryAddWithoutValidation("Accept", "application/json");
-
-    /// <summary>Authenticates the client with <c>client_secret_basic</c> (the header value is computed once per secret).</summary>
-    public static void AddBasicCredentials(HttpRequestMessage request, CidaasRequestCache cache, string clientId, string clientSecret)
-        => request.Headers.TryAddWithoutValidation("Authorization", cache.GetBasicCredentials(clientId, clientSecret));
 
     private static async Task<ReadOnlyMemory<byte>> ReadCappedAsync(HttpContent content, int maxBytes, string endpointName, CancellationToken cancellationToken)
     {

@@ -10,9 +10,13 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// document that looks due and starts a background refresh, so that 100 concurrent first sign-ins now and then caused a
 /// second discovery and JWKS request. Here every caller before the first successful load awaits that one load, and only
 /// later callers reach the manager directly. A failed first load is not kept: the next caller tries again, with the
-/// manager's own backoff. It is a <see cref="BaseConfigurationManager"/> as the manager is, so that JwtBearer hands it
-/// to the token handler (which reads it with its own error handling) instead of reading it unguarded itself.
+/// manager's own backoff.
 /// </summary>
+/// <remarks>
+/// It is a <see cref="BaseConfigurationManager"/> as IdentityModel's manager is: JwtBearerHandler hands such a manager to
+/// the token handler (whose failures are results), but loads any other kind itself, outside its error handling, so that
+/// an unreachable or refused discovery document became an unhandled exception (a 500) instead of a 401.
+/// </remarks>
 internal sealed class CidaasConfigurationManager : BaseConfigurationManager, IConfigurationManager<OpenIdConnectConfiguration>
 {
     private readonly IConfigurationManager<OpenIdConnectConfiguration> _inner;
@@ -25,18 +29,58 @@ internal sealed class CidaasConfigurationManager : BaseConfigurationManager, ICo
         _inner = inner;
         if (inner is BaseConfigurationManager manager)
         {
+            // What the base class reports is the wrapped manager's.
             MetadataAddress = manager.MetadataAddress;
             AutomaticRefreshInterval = manager.AutomaticRefreshInterval;
             RefreshInterval = manager.RefreshInterval;
         }
     }
 
+    /// <summary>
+    /// A fixed configuration when one is given, else a cached discovery of the metadata address over the back channel,
+    /// read by <paramref name="retriever"/>; <see langword="null"/> when there is neither (the options' validation says so).
+    /// </summary>
+    public static IConfigurationManager<OpenIdConnectConfiguration>? Create(
+        OpenIdConnectConfiguration? configuration,
+        string? metadataAddress,
+        HttpClient backchannel,
+        bool requireHttpsMetadata,
+        TimeSpan automaticRefreshInterval,
+        CidaasConfigurationRetriever retriever,
+        TimeSpan? refreshInterval = null)
+    {
+        if (configuration is not null)
+        {
+            return new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+        }
+
+        if (!Uri.TryCreate(metadataAddress, UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
+        var manager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            metadataAddress,
+            retriever,
+            new HttpDocumentRetriever(backchannel) { RequireHttps = requireHttpsMetadata && !CidaasUrls.IsLoopback(metadataAddress) })
+        {
+            AutomaticRefreshInterval = automaticRefreshInterval,
+        };
+
+        if (refreshInterval is { } interval)
+        {
+            manager.RefreshInterval = interval;
+        }
+
+        return new CidaasConfigurationManager(manager);
+    }
+
     public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
         => _loaded ? _inner.GetConfigurationAsync(cancel) : GetFirstConfigurationAsync(cancel);
 
-    public override void RequestRefresh() => _inner.RequestRefresh();
-
     public override async Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) => await GetConfigurationAsync(cancel);
+
+    public override void RequestRefresh() => _inner.RequestRefresh();
 
     private async Task<OpenIdConnectConfiguration> GetFirstConfigurationAsync(CancellationToken cancel)
     {

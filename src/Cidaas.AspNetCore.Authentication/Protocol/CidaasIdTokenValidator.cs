@@ -16,29 +16,39 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// algorithm and a key of the issuer, no <c>crit</c> header, <c>iss</c>, <c>aud</c> (this client and no other
 /// audience)/<c>azp</c>, <c>exp</c>/<c>iat</c> (and every date a usable NumericDate), <c>nonce</c>, <c>sub</c> and
 /// <c>at_hash</c>. A key id unknown to the cache is handled by <see cref="CidaasSigningKeyCache"/>: a retry with keys
-/// fetched meanwhile, else at most one refetch of the keys and one retry.
+/// fetched meanwhile, else at most one refetch of the keys and one retry. One instance per scheme; it takes every input
+/// as an argument and keeps only the validation parameters it built last.
 /// </summary>
-internal static class CidaasIdTokenValidator
+internal sealed class CidaasIdTokenValidator
 {
     private const string NotWellFormed = "it is not a well-formed JWT.";
 
-    public static async Task<JsonWebToken> ValidateAsync(
-        CidaasOptions options,
-        OpenIdConnectConfiguration configuration,
+    // The parameters of the current configuration, key set and settings, shared by all sign-ins (see GetParameters).
+    private CidaasValidationParameters? _parameters;
+
+    /// <summary>Validates <paramref name="idToken"/>; throws <see cref="CidaasProtocolException"/> (CIDAAS3002) naming the first check it fails.</summary>
+    /// <param name="idToken">The id_token of the token response.</param>
+    /// <param name="expectedNonce">The nonce of the authorization request; <see langword="null"/> when it sent none.</param>
+    /// <param name="accessToken">The access token of the same response, for <c>at_hash</c>.</param>
+    /// <param name="configuration">The issuer's discovery document (issuer, signing keys, <c>jwks_uri</c>).</param>
+    /// <param name="settings">The scheme's client id, parameters template, token handler, key cache, clock and back channel.</param>
+    /// <param name="cancellationToken">Stops waiting for a refetch of the keys.</param>
+    /// <returns>The validated token.</returns>
+    public async Task<JsonWebToken> ValidateAsync(
         string idToken,
         string? expectedNonce,
         string? accessToken,
-        Func<string, CancellationToken, Task<ICollection<SecurityKey>>> fetchKeys,
-        TimeProvider timeProvider,
+        OpenIdConnectConfiguration configuration,
+        CidaasIdTokenSettings settings,
         CancellationToken cancellationToken)
     {
-        var validation = await options.SigningKeyCache.ValidateAsync(
+        var validation = await settings.SigningKeys.ValidateAsync(
             configuration,
-            (Options: options, Configuration: configuration, IdToken: idToken, TimeProvider: timeProvider, FetchKeys: fetchKeys),
-            static (s, keys) => s.Options.TokenHandler.ValidateTokenAsync(s.IdToken, GetParameters(s.Options, s.Configuration, keys, s.TimeProvider)),
-            static (s, jwksUri, ct) => s.FetchKeys(jwksUri, ct),
-            timeProvider,
-            options.SigningKeyRefreshInterval,
+            (Validator: this, Settings: settings, Configuration: configuration, IdToken: idToken),
+            static (s, keys) => s.Settings.TokenHandler.ValidateTokenAsync(s.IdToken, s.Validator.GetParameters(s.Settings, s.Configuration, keys)),
+            static (s, jwksUri, ct) => FetchKeysAsync(s.Settings, jwksUri, ct),
+            settings.TimeProvider,
+            settings.SigningKeyRefreshInterval,
             cancellationToken);
         if (validation.FetchFailure is { } fetchFailure)
         {
@@ -51,78 +61,53 @@ internal static class CidaasIdTokenValidator
             throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(Describe(result.Exception)));
         }
 
-        var parameters = GetParameters(options, configuration, validation.Keys, timeProvider);
-        CheckClaims(options, token, expectedNonce, accessToken, parameters.ClockSkew, timeProvider);
+        var parameters = GetParameters(settings, configuration, validation.Keys);
+        CheckClaims(settings.ClientId, token, expectedNonce, accessToken, parameters.ClockSkew, settings.TimeProvider);
         return token;
     }
 
     /// <summary>
-    /// The parameters for this configuration and key set. They are built once and shared by the sign-ins that follow
-    /// (the token handler only reads them): cloning <see cref="CidaasOptions.TokenValidationParameters"/> for every
-    /// sign-in cost more than all the id_token checks but the signature.
+    /// The parameters for this configuration, key set and settings. They are built once and shared by the sign-ins that
+    /// follow (the token handler only reads them): cloning the template for every sign-in cost more than all the id_token
+    /// checks but the signature. A settings value that is replaced (another template, client id or clock) builds them anew.
     /// </summary>
-    private static TokenValidationParameters GetParameters(CidaasOptions options, OpenIdConnectConfiguration configuration, ICollection<SecurityKey> keys, TimeProvider timeProvider)
+    private TokenValidationParameters GetParameters(CidaasIdTokenSettings settings, OpenIdConnectConfiguration configuration, ICollection<SecurityKey> keys)
     {
-        var cached = Volatile.Read(ref options.ValidationParameters);
+        var cached = Volatile.Read(ref _parameters);
         if (cached is not null
             && ReferenceEquals(cached.Configuration, configuration)
             && ReferenceEquals(cached.Keys, keys)
-            && ReferenceEquals(cached.Template, options.TokenValidationParameters)
-            && ReferenceEquals(cached.TimeProvider, timeProvider)
-            && string.Equals(cached.ClientId, options.ClientId, StringComparison.Ordinal))
+            && ReferenceEquals(cached.Template, settings.Template)
+            && ReferenceEquals(cached.TimeProvider, settings.TimeProvider)
+            && string.Equals(cached.ClientId, settings.ClientId, StringComparison.Ordinal))
         {
             return cached.Parameters;
         }
 
-        var parameters = CreateParameters(options, configuration, timeProvider);
+        var parameters = CreateParameters(settings, configuration);
         parameters.IssuerSigningKeys = keys;
-        Volatile.Write(ref options.ValidationParameters, new CidaasValidationParameters(configuration, keys, options.TokenValidationParameters, timeProvider, options.ClientId, parameters));
+        Volatile.Write(ref _parameters, new CidaasValidationParameters(configuration, keys, settings.Template, settings.TimeProvider, settings.ClientId, parameters));
         return parameters;
     }
 
-    private static TokenValidationParameters CreateParameters(CidaasOptions options, OpenIdConnectConfiguration configuration, TimeProvider timeProvider)
+    private static TokenValidationParameters CreateParameters(CidaasIdTokenSettings settings, OpenIdConnectConfiguration configuration)
     {
-        var parameters = options.TokenValidationParameters.Clone();
-        parameters.ValidateIssuer = true;
+        var parameters = settings.Template.Clone();
+        CidaasTokenValidationRules.Require(parameters);
         parameters.ValidIssuer = configuration.Issuer;
         parameters.ValidIssuers = null;
-        parameters.ValidateAudience = true;
-        parameters.ValidAudience = options.ClientId;
+        parameters.ValidAudience = settings.ClientId;
         parameters.ValidAudiences = null;
-        parameters.ValidateLifetime = true;
-        parameters.RequireExpirationTime = true;
-        parameters.RequireSignedTokens = true;
         parameters.ValidateIssuerSigningKey = true;
-        parameters.TryAllIssuerSigningKeys = true;
         parameters.RequireAudience = true;
-        if (parameters.ValidAlgorithms is null || !parameters.ValidAlgorithms.Any())
-        {
-            parameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
-        }
 
+        var timeProvider = settings.TimeProvider;
         if (!ReferenceEquals(timeProvider, TimeProvider.System))
         {
-            // The options' TimeProvider decides what "now" is, as for every other time check of the handler.
+            // The settings' clock decides what "now" is, as for every other time check of the sign-in.
             parameters.LifetimeValidator = (notBefore, expires, _, p) =>
             {
-                var now = timeProvider.GetUtcNow().UtcDateTime;
-                if (expires is null)
-                {
-                    throw new SecurityTokenNoExpirationException();
-                }
-
-                // The skew moves "now", never the token's dates: IdentityModel passes DateTime.MinValue for a missing
-                // 'nbf' (also when it checks the lifetime after a failed key lookup), and that must not overflow.
-                if (DateTimeUtil.Add(now, p.ClockSkew.Negate()) > expires.Value)
-                {
-                    throw new SecurityTokenExpiredException();
-                }
-
-                if (notBefore is not null && DateTimeUtil.Add(now, p.ClockSkew) < notBefore.Value)
-                {
-                    throw new SecurityTokenNotYetValidException();
-                }
-
+                CidaasTokenLifetime.Validate(notBefore, expires, timeProvider.GetUtcNow().UtcDateTime, p.ClockSkew);
                 return true;
             };
         }
@@ -130,7 +115,14 @@ internal static class CidaasIdTokenValidator
         return parameters;
     }
 
-    private static void CheckClaims(CidaasOptions options, JsonWebToken token, string? expectedNonce, string? accessToken, TimeSpan clockSkew, TimeProvider timeProvider)
+    private static Task<ICollection<SecurityKey>> FetchKeysAsync(CidaasIdTokenSettings settings, string jwksUri, CancellationToken cancellationToken)
+    {
+        settings.Logger.RefetchingSigningKeys(jwksUri);
+        return CidaasJwks.GetSigningKeysAsync(
+            settings.Backchannel, jwksUri, settings.MaxResponseBytes, settings.BackchannelTimeout, CidaasErrors.IdTokenSigningKeysNotRefetched, cancellationToken);
+    }
+
+    private static void CheckClaims(string clientId, JsonWebToken token, string? expectedNonce, string? accessToken, TimeSpan clockSkew, TimeProvider timeProvider)
     {
         // RFC 7515 §4.1.11: no header extension is understood here, so any 'crit' (even an empty one, which is invalid) rejects.
         if (token.TryGetHeaderValue<object>("crit", out _))
@@ -155,7 +147,7 @@ internal static class CidaasIdTokenValidator
             throw Invalid("it names several audiences but no authorized party ('azp'); the extra audiences are not trusted.");
         }
 
-        if (authorizedParty is not null && !string.Equals(authorizedParty, options.ClientId, StringComparison.Ordinal))
+        if (authorizedParty is not null && !string.Equals(authorizedParty, clientId, StringComparison.Ordinal))
         {
             throw Invalid("its authorized party ('azp') is not this client.");
         }
@@ -164,7 +156,7 @@ internal static class CidaasIdTokenValidator
         // The only audience trusted is the client itself: cidaas issues id_tokens for the client alone.
         foreach (var audience in token.Audiences)
         {
-            if (!string.Equals(audience, options.ClientId, StringComparison.Ordinal))
+            if (!string.Equals(audience, clientId, StringComparison.Ordinal))
             {
                 throw Invalid("it names an audience ('aud') other than this client, which this client does not trust.");
             }

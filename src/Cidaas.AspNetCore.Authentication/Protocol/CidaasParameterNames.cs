@@ -22,11 +22,8 @@ internal static class CidaasParameterNames
     public const string IdTokenHint = "id_token_hint";
     public const string AccessTokenHint = "access_token_hint";
     public const string PostLogoutRedirectUri = "post_logout_redirect_uri";
-    public const string Prompt = "prompt";
-    public const string LoginHint = "login_hint";
-    public const string UiLocales = "ui_locales";
-    public const string AcrValues = "acr_values";
-    public const string MaxAge = "max_age";
+    public const string Token = "token";
+    public const string TokenTypeHint = "token_type_hint";
 
     /// <summary>Parameters the handler sets itself; no additional or per-challenge parameter may replace them.</summary>
     public static bool IsReserved(string name) => name switch

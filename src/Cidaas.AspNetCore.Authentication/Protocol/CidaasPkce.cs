@@ -4,21 +4,13 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
-/// <summary>PKCE (RFC 7636) and other random protocol values.</summary>
+/// <summary>PKCE (RFC 7636): the S256 challenge of a verifier (<see cref="CidaasRandomValue"/> makes the verifier).</summary>
 internal static class CidaasPkce
 {
     public const string MethodS256 = "S256";
 
     /// <summary>The size of an S256 challenge before base64url: a SHA-256 hash.</summary>
     public const int S256ChallengeSize = SHA256.HashSizeInBytes;
-
-    /// <summary>32 random bytes, base64url: a 43-character verifier, nonce or id (256 bits of entropy).</summary>
-    public static string CreateRandomValue()
-    {
-        Span<byte> bytes = stackalloc byte[32];
-        RandomNumberGenerator.Fill(bytes);
-        return WebEncoders.Base64UrlEncode(bytes);
-    }
 
     /// <summary>BASE64URL(SHA256(ASCII(verifier))).</summary>
     public static string CreateS256Challenge(string verifier)

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
 /// <summary>
-/// The default <see cref="CidaasOptions.StateDataFormat"/>: <see cref="PropertiesDataFormat"/>'s exact format
+/// The default format of the protected <c>state</c> (the sign-in options' <c>StateDataFormat</c>): <see cref="PropertiesDataFormat"/>'s exact format
 /// (<see cref="PropertiesSerializer"/> bytes, Data Protection, base64url), so that states of either stay readable by
 /// the other, written without the intermediate streams and copies: one array of the exact size is protected.
 /// The challenge puts the protected bytes straight into the authorization URL (<see cref="ProtectToBytes"/>).

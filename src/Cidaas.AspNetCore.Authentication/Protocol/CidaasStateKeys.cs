@@ -9,7 +9,6 @@ internal static class CidaasStateKeys
     public const string CodeVerifier = "c:cv";
     public const string Nonce = "c:n";
     public const string RedirectUri = "c:ru";
-    public const string Issuer = "c:iss";
     public const string ExpiresAt = "c:exp";
     public const string Purpose = "c:p";
     public const string SignInPurpose = "signin";

@@ -20,12 +20,17 @@ public abstract class SignInTestBase(ITestOutputHelper output) : CidaasTestBase<
     protected void AddSecondScheme(AuthenticationBuilder authentication) => AddSecondScheme(authentication, Emulator);
 
     protected static void AddSecondScheme(AuthenticationBuilder authentication, CidaasEmulator emulator)
-        => authentication.AddCidaas("CidaasB", "cidaas B", o =>
-        {
-            emulator.ConfigureClient(o, TestClients.ClientId);
-            o.CallbackPath = "/signin-cidaas-b";
-            o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
-        });
+        => authentication.AddCidaas("CidaasB", "cidaas B", o => ConfigureSecondScheme(o, emulator));
+
+    /// <summary>The options of a second scheme: this test's emulator and the test client, on /signin-cidaas-b.</summary>
+    protected void ConfigureSecondScheme(CidaasOptions o) => ConfigureSecondScheme(o, Emulator);
+
+    private static void ConfigureSecondScheme(CidaasOptions o, CidaasEmulator emulator)
+    {
+        emulator.ConfigureClient(o, TestClients.ClientId);
+        o.CallbackPath = "/signin-cidaas-b";
+        o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
+    }
 
     /// <summary>Requests a protected page and stops at the redirect to the authorization endpoint.</summary>
     protected async Task<Uri> ChallengeAsync(string path = "/protected")

@@ -17,7 +17,7 @@ public sealed class BackchannelRequestTests
         await Gen.Select(values, values, values).SampleAsync(async sample =>
         {
             var (first, second, third) = sample;
-            using var form = CidaasQueryBuilder.ForForm();
+            using var form = CidaasParameterWriter.ForForm();
             form.Add("code", first);
             form.Add("redirect_uri", second);
             form.Add("x y&z", third);
@@ -38,7 +38,7 @@ public sealed class BackchannelRequestTests
     public async Task A_form_body_is_what_FormUrlEncodedContent_sends_apart_from_the_spelling_of_a_space()
     {
         var pairs = new KeyValuePair<string, string>[] { new("grant_type", "authorization_code"), new("code", "a+b/c=d&e f"), new("code_verifier", new string('v', 43)) };
-        using var form = CidaasQueryBuilder.ForForm();
+        using var form = CidaasParameterWriter.ForForm();
         foreach (var (name, value) in pairs)
         {
             form.Add(name, value);

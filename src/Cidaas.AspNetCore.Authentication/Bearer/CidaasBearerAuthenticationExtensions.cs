@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Bearer;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
@@ -51,7 +52,7 @@ public static class CidaasBearerAuthenticationExtensions
         ArgumentNullException.ThrowIfNull(authenticationScheme);
         ArgumentNullException.ThrowIfNull(configureOptions);
 
-        CidaasMetadata.AddBackchannelClient(builder.Services);
+        CidaasBackchannelFactory.AddBackchannelClient(builder.Services);
         builder.Services.AddDataProtection();
         builder.Services.TryAddSingleton(services => new CidaasIntrospectionCache(services.GetService<IDistributedCache>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasBearerOptions>, CidaasBearerConfigureOptions>());

@@ -4,11 +4,12 @@ using System.Buffers.Text;
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
 /// <summary>
-/// Appends percent-encoded query parameters to an endpoint URL that may already carry a query, or (through
-/// <see cref="ForForm"/>) writes an <c>application/x-www-form-urlencoded</c> body. Values are escaped straight into
-/// one pooled buffer, so that building the URL allocates only the final string, and the body only its bytes.
+/// Writes OAuth parameters, percent-encoded: as the query of an endpoint URL that may already carry one
+/// (<see cref="ForUrl"/>: authorization and end-session redirects), or as an <c>application/x-www-form-urlencoded</c>
+/// body (<see cref="ForForm"/>: back-channel requests). Values are escaped straight into one pooled buffer, so that
+/// writing the URL allocates only the final string, and the body only its bytes.
 /// </summary>
-internal sealed class CidaasQueryBuilder : IDisposable
+internal sealed class CidaasParameterWriter : IDisposable
 {
     private const string FormMediaType = "application/x-www-form-urlencoded";
 
@@ -17,7 +18,7 @@ internal sealed class CidaasQueryBuilder : IDisposable
     private int _length;
     private bool _hasQuery;
 
-    public CidaasQueryBuilder(string endpoint)
+    private CidaasParameterWriter(string endpoint)
     {
         _buffer = ArrayPool<char>.Shared.Rent(endpoint.Length + 1024);
         endpoint.CopyTo(_buffer);
@@ -32,14 +33,17 @@ internal sealed class CidaasQueryBuilder : IDisposable
         }
     }
 
-    private CidaasQueryBuilder()
+    private CidaasParameterWriter()
     {
         _buffer = ArrayPool<char>.Shared.Rent(1024);
         _form = true;
     }
 
-    /// <summary>A form body: <c>name=value</c> pairs joined by <c>&amp;</c>, every character but RFC 3986's unreserved ones percent-encoded.</summary>
-    public static CidaasQueryBuilder ForForm() => new();
+    /// <summary>The endpoint URL with the parameters appended to its query (<see cref="ToString"/>).</summary>
+    public static CidaasParameterWriter ForUrl(string endpoint) => new(endpoint);
+
+    /// <summary>A form body: <c>name=value</c> pairs joined by <c>&amp;</c>, every character but RFC 3986's unreserved ones percent-encoded (<see cref="ToFormContent"/>).</summary>
+    public static CidaasParameterWriter ForForm() => new();
 
     public void Add(string name, string value)
     {

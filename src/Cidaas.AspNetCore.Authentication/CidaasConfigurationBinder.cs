@@ -1,0 +1,117 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Cidaas.AspNetCore.Authentication;
+
+/// <summary>
+/// Reads the options of a cidaas scheme from <c>Authentication:Schemes:{scheme}</c>, before the code's own configuration
+/// runs; a scheme without such a section is left alone. Each scheme's binder names its keys in <see cref="Bind"/>; a key
+/// is the name of the option it sets (<see cref="SetOptions"/>). A key that is missing or empty changes nothing; a value
+/// that does not parse is ignored, except where <c>Validate()</c> must name the option: an unknown name of an enum, a
+/// path without a leading '/'.
+/// </summary>
+/// <typeparam name="TOptions">The options of the scheme.</typeparam>
+internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>
+    : IConfigureNamedOptions<TOptions>
+    where TOptions : class
+{
+    private readonly IAuthenticationConfigurationProvider _configurationProvider;
+
+    protected CidaasConfigurationBinder(IAuthenticationConfigurationProvider configurationProvider)
+    {
+        _configurationProvider = configurationProvider;
+    }
+
+    public void Configure(TOptions options) => Configure(Options.DefaultName, options);
+
+    public void Configure(string? name, TOptions options)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return;
+        }
+
+        var section = _configurationProvider.GetSchemeConfiguration(name);
+        if (section.GetChildren().Any())
+        {
+            Bind(section, options);
+        }
+    }
+
+    /// <summary>Applies the scheme's section to the options.</summary>
+    protected abstract void Bind(IConfiguration section, TOptions options);
+
+    /// <summary>
+    /// Sets each named option the section holds a value for, read as the option's type: text, a path, <c>true</c> or
+    /// <c>false</c>, a time span (invariant culture) or a name of the enum (any letter case; another word becomes -1,
+    /// which <c>Validate()</c> reports).
+    /// </summary>
+    protected static void SetOptions(IConfiguration section, TOptions options, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (section[name] is not { Length: > 0 } value)
+            {
+                continue;
+            }
+
+            var property = typeof(TOptions).GetProperty(name) ?? throw new InvalidOperationException($"{typeof(TOptions).Name} has no option '{name}'.");
+            if (Parse(property.PropertyType, value) is { } parsed)
+            {
+                property.SetValue(options, parsed);
+            }
+        }
+    }
+
+    /// <summary>A time span (invariant culture), when the key holds one.</summary>
+    protected static bool TryGetTimeSpan(IConfiguration section, string key, out TimeSpan value)
+    {
+        value = default;
+        return section[key] is { Length: > 0 } text && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>A list written as one space-separated string or as an array; empty when the key is missing.</summary>
+    protected static string[] GetList(IConfiguration section, string key)
+    {
+        var list = section.GetSection(key);
+        return list.Value is { } text
+            ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : list.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+    }
+
+    private static object? Parse(Type type, string value)
+    {
+        if (type == typeof(string))
+        {
+            return value;
+        }
+
+        if (type == typeof(bool))
+        {
+            return bool.TryParse(value, out var flag) ? flag : null;
+        }
+
+        if (type == typeof(TimeSpan))
+        {
+            return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) ? span : null;
+        }
+
+        if (type == typeof(PathString))
+        {
+            // A value without the leading '/' is kept as an empty path (a PathString cannot hold it), so that Validate()
+            // names the option instead of the binder throwing.
+            return value.StartsWith('/') ? new PathString(value) : PathString.Empty;
+        }
+
+        if (type.IsEnum)
+        {
+            return Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed!) ? parsed : Enum.ToObject(type, -1);
+        }
+
+        throw new InvalidOperationException($"Options of type {type.Name} are not read from configuration.");
+    }
+}

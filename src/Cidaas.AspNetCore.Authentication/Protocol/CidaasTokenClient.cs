@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Cidaas.AspNetCore.Authentication.Protocol;
+
+/// <summary>
+/// The one client of cidaas's token service (<c>/token-srv/*</c>): every request it sends is a form POST that
+/// authenticates the client the same way (<see cref="CidaasClientAuthentication"/>), asks for JSON and goes through the
+/// back channel (timeout, size cap). A grant is one small method: it writes its parameters and reads the answer with
+/// <see cref="ReadTokenResponse"/>, which turns an OAuth error into a <see cref="CidaasProtocolException"/> with the
+/// request's secrets redacted.
+/// </summary>
+/// <remarks>
+/// A struct made per use from the scheme's options (<c>CreateTokenClient</c>), so that it follows options that change
+/// and costs no allocation.
+/// </remarks>
+internal readonly struct CidaasTokenClient
+{
+    private const string TokenEndpointName = "token endpoint";
+    private const string IntrospectionEndpointName = "introspection endpoint";
+
+    private readonly HttpClient _backchannel;
+    private readonly int _maxResponseBytes;
+    private readonly TimeSpan _timeout;
+    private readonly CidaasRequestCache _requestCache;
+    private readonly CidaasClientAuthentication _client;
+    private readonly ILogger _logger;
+
+    /// <param name="backchannel">The scheme's back channel.</param>
+    /// <param name="maxResponseBytes">The largest answer read.</param>
+    /// <param name="timeout">Covers each whole exchange.</param>
+    /// <param name="requestCache">The scheme's parsed endpoint URIs and Basic credentials.</param>
+    /// <param name="client">How the client authenticates.</param>
+    /// <param name="logger">Logs OAuth errors of the token endpoint (never a secret).</param>
+    public CidaasTokenClient(HttpClient backchannel, int maxResponseBytes, TimeSpan timeout, CidaasRequestCache requestCache, CidaasClientAuthentication client, ILogger logger)
+    {
+        _backchannel = backchannel;
+        _maxResponseBytes = maxResponseBytes;
+        _timeout = timeout;
+        _requestCache = requestCache;
+        _client = client;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Redeems an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.5): once, never retried, for a code is single use.
+    /// </summary>
+    /// <param name="tokenEndpoint">The token endpoint.</param>
+    /// <param name="code">The authorization code.</param>
+    /// <param name="redirectUri">The <c>redirect_uri</c> of the authorization request, byte for byte.</param>
+    /// <param name="codeVerifier">The PKCE verifier, when the request had a challenge.</param>
+    /// <param name="additionalParameters">More form parameters, if any; those the exchange sets itself are left out.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The successful answer, which holds an access token or not (the caller decides).</returns>
+    /// <exception cref="CidaasProtocolException">The endpoint failed, answered an OAuth error or no JSON object.</exception>
+    public async Task<CidaasTokenResponse> ExchangeCodeAsync(
+        string tokenEndpoint,
+        string code,
+        string redirectUri,
+        string? codeVerifier,
+        IEnumerable<KeyValuePair<string, string>>? additionalParameters,
+        CancellationToken cancellationToken)
+    {
+        using var form = CidaasParameterWriter.ForForm();
+        form.Add(CidaasParameterNames.GrantType, "authorization_code");
+        form.Add(CidaasParameterNames.Code, code);
+        form.Add(CidaasParameterNames.RedirectUri, redirectUri);
+        form.Add(CidaasParameterNames.ClientId, _client.ClientId);
+        if (codeVerifier is not null)
+        {
+            form.Add(CidaasParameterNames.CodeVerifier, codeVerifier);
+        }
+
+        using var request = CreateRequest(tokenEndpoint, form, clientIdInForm: true);
+        foreach (var parameter in additionalParameters ?? [])
+        {
+            if (!CidaasParameterNames.IsReserved(parameter.Key))
+            {
+                form.Add(parameter.Key, parameter.Value ?? string.Empty);
+            }
+        }
+
+        var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
+        return ReadTokenResponse(response, code, codeVerifier);
+    }
+
+    /// <summary>
+    /// Asks the introspection endpoint about a token (RFC 7662 §2.1). The answer is returned as it came: the resource
+    /// server judges its status and members with its own error codes.
+    /// </summary>
+    /// <param name="introspectionEndpoint">The introspection endpoint.</param>
+    /// <param name="token">The token.</param>
+    /// <param name="tokenTypeHint">The <c>token_type_hint</c>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="CidaasProtocolException">The endpoint could not be reached, timed out or answered too much.</exception>
+    public async Task<CidaasBackchannelResponse> IntrospectAsync(string introspectionEndpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    {
+        using var form = CidaasParameterWriter.ForForm();
+        form.Add(CidaasParameterNames.Token, token);
+        form.Add(CidaasParameterNames.TokenTypeHint, tokenTypeHint);
+        using var request = CreateRequest(introspectionEndpoint, form, clientIdInForm: false);
+        return await SendAsync(request, form, IntrospectionEndpointName, cancellationToken);
+    }
+
+    /// <summary>
+    /// What makes a successful token response unusable (RFC 6749 §5.1): no <c>access_token</c>, or a token type other than
+    /// <c>Bearer</c>; <see langword="null"/> when it is usable. It applies to every grant's answer, and to one an event
+    /// got by itself.
+    /// </summary>
+    public static string? FindProblem(CidaasTokenResponse tokens)
+    {
+        if (string.IsNullOrEmpty(tokens.AccessToken))
+        {
+            return CidaasErrors.TokenResponseMissingAccessToken;
+        }
+
+        return string.Equals(tokens.TokenType, "Bearer", StringComparison.OrdinalIgnoreCase) ? null : CidaasErrors.WrongTokenType(tokens.TokenType);
+    }
+
+    private HttpRequestMessage CreateRequest(string endpoint, CidaasParameterWriter form, bool clientIdInForm)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _requestCache.GetUri(endpoint));
+        CidaasBackchannel.AcceptJson(request);
+        _client.ApplyTo(request, form, _requestCache, clientIdInForm);
+        return request;
+    }
+
+    private Task<CidaasBackchannelResponse> SendAsync(HttpRequestMessage request, CidaasParameterWriter form, string endpointName, CancellationToken cancellationToken)
+    {
+        request.Content = form.ToFormContent();
+        return CidaasBackchannel.SendAsync(_backchannel, request, _maxResponseBytes, _timeout, endpointName, cancellationToken);
+    }
+
+    /// <summary>
+    /// A token endpoint's answer (RFC 6749 §5.1, §5.2): a JSON object without an <c>error</c> member under a 2xx status,
+    /// else a failure that carries the OAuth error. The error may quote the request back: the client secret and
+    /// <paramref name="secret"/>/<paramref name="otherSecret"/> (a code, verifier or refresh token) go no further than here.
+    /// </summary>
+    private CidaasTokenResponse ReadTokenResponse(CidaasBackchannelResponse response, string? secret, string? otherSecret)
+    {
+        var document = response.TryParseObject();
+        var status = (int)response.StatusCode;
+        if (document is null)
+        {
+            throw response.IsSuccess
+                ? new CidaasProtocolException(CidaasErrors.NotJson(TokenEndpointName)) { StatusCode = status }
+                : new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };
+        }
+
+        var error = Redact(document.RootElement, CidaasParameterNames.Error, secret, otherSecret);
+        if (response.IsSuccess && error is null)
+        {
+            return new CidaasTokenResponse(document);
+        }
+
+        using (document)
+        {
+            _logger.TokenEndpointError(status, error is null ? null : CidaasErrors.Clean(error));
+            if (error is null)
+            {
+                throw new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };
+            }
+
+            var description = Redact(document.RootElement, CidaasParameterNames.ErrorDescription, secret, otherSecret);
+            throw new CidaasProtocolException(
+                CidaasErrors.TokenEndpointError(error, description),
+                error,
+                description,
+                Redact(document.RootElement, CidaasParameterNames.ErrorUri, secret, otherSecret)) { StatusCode = status };
+        }
+    }
+
+    private string? Redact(JsonElement answer, string member, string? secret, string? otherSecret)
+        => CidaasErrors.Redact(CidaasJson.GetString(answer, member), _client.ClientSecret, secret, otherSecret);
+}
