@@ -166,7 +166,8 @@ internal readonly struct CidaasTokenClient
                 CidaasErrors.TokenEndpointError(error, description),
                 error,
                 description,
-                Redact(document.RootElement, CidaasParameterNames.ErrorUri, secret, otherSecret)) { StatusCode = status };
+                Redact(document.RootElement, CidaasParameterNames.ErrorUri, secret, otherSecret))
+            { StatusCode = status };
         }
     }
 

@@ -39,13 +39,16 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     [Fact]
     public async Task The_subject_is_the_name_of_the_user()
     {
-        await StartAppAsync(configure: o => o.Events = new() { OnTokenValidated = c =>
+        await StartAppAsync(configure: o => o.Events = new()
+        {
+            OnTokenValidated = c =>
         {
             c.Principal!.Identity!.Name.Should().Be("7f3c2a9e-1b4d-4e8f-9a6b-0c5d2e1f3a4b");
             c.Principal.IsInRole("admin").Should().BeTrue();
             c.Principal.Identity.AuthenticationType.Should().Be(CidaasDefaults.BearerAuthenticationScheme);
             return Task.CompletedTask;
-        } });
+        }
+        });
 
         var response = await App.GetAsync("/api/me", await GetAccessTokenAsync());
 
@@ -301,11 +304,14 @@ public sealed class BearerJwtValidationTests(ITestOutputHelper output) : BearerT
     public async Task Access_token_is_not_kept_in_the_ticket_unless_SaveToken_is_on()
     {
         string? saved = "unset";
-        await StartAppAsync(o => o.Events = new() { OnTokenValidated = c =>
+        await StartAppAsync(o => o.Events = new()
+        {
+            OnTokenValidated = c =>
         {
             saved = c.Properties.GetTokenValue("access_token");
             return Task.CompletedTask;
-        } });
+        }
+        });
 
         (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
 

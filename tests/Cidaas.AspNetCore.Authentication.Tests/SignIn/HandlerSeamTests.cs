@@ -1,15 +1,12 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cidaas.AspNetCore.Authentication.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Xunit.Abstractions;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.SignIn;
 
