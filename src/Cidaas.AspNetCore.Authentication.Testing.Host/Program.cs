@@ -1,38 +1,36 @@
-// Runs the cidaas emulator on Kestrel until Ctrl+C.
-//   dotnet run --project src/Cidaas.AspNetCore.Authentication.Testing.Host -- --port 5100
-//   dotnet run --project src/Cidaas.AspNetCore.Authentication.Testing.Host -- --port 5100 --config emulator.json
-// Without --config (or without a "CidaasEmulator" section in it) the demo client and users are used.
-// Settings may also come from environment variables prefixed CIDAAS_EMULATOR_ (e.g. CIDAAS_EMULATOR_PORT).
-using System.Globalization;
+// The cidaas emulator as its own process (the .NET tool `cidaas-emulator`), on Kestrel at http://127.0.0.1:{port} until
+// Ctrl+C. `cidaas-emulator --help` lists the options; README "Run your app against the emulator" shows a session.
 using System.Runtime.InteropServices;
 using Cidaas.AspNetCore.Authentication.Testing;
-using Microsoft.Extensions.Configuration;
+using Cidaas.AspNetCore.Authentication.Testing.Host;
 
-var commandLine = new ConfigurationBuilder().AddCommandLine(args).Build();
-var builder = new ConfigurationBuilder().AddEnvironmentVariables("CIDAAS_EMULATOR_");
-if (commandLine["config"] is { Length: > 0 } configFile)
+EmulatorCommandLine commandLine;
+try
 {
-    builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+    commandLine = EmulatorCommandLine.Parse(args);
+}
+catch (FormatException exception)
+{
+    await Console.Error.WriteLineAsync("cidaas-emulator: " + exception.Message);
+    await Console.Error.WriteLineAsync("Run 'cidaas-emulator --help' for the options.");
+    return 2;
 }
 
-var configuration = builder.AddCommandLine(args).Build();
-var section = configuration.GetSection("CidaasEmulator");
-var fromConfiguration = section.GetSection("Clients").Exists();
-var options = fromConfiguration ? CidaasEmulatorOptions.FromConfiguration(section) : CidaasEmulatorOptions.CreateDefault();
-if (section["ShowLoginPage"] is null)
+if (commandLine.ShowHelp)
 {
-    options.ShowLoginPage = true;
+    Console.WriteLine(EmulatorCommandLine.Help);
+    return 0;
 }
 
-var port = int.Parse(configuration["port"] ?? "5100", CultureInfo.InvariantCulture);
-
-await using var emulator = await CidaasEmulator.StartAsync(options, port);
+var options = commandLine.Options;
+await using var emulator = await CidaasEmulator.StartAsync(options, commandLine.Port);
 
 Console.WriteLine($"cidaas emulator listening on {emulator.Authority}");
+Console.WriteLine($"  authority: {emulator.Authority}");
 Console.WriteLine($"  discovery: {emulator.Authority}/.well-known/openid-configuration");
 foreach (var client in options.Clients)
 {
-    var secret = fromConfiguration ? "(see configuration)" : client.ClientSecret;
+    var secret = commandLine.FromConfiguration ? "(see configuration)" : client.ClientSecret;
     var redirects = client.AllowAnyRedirectUri ? "any redirect URI"
         : client.AllowLoopbackRedirectUris ? "any loopback redirect URI"
         : string.Join(", ", client.RedirectUris);
@@ -42,7 +40,18 @@ foreach (var client in options.Clients)
 foreach (var user in options.Users)
 {
     // Demo credentials are printed on purpose; configured ones are not.
-    Console.WriteLine(fromConfiguration ? $"  user:      {user.Username}" : $"  user:      {user.Username} / {user.Password}");
+    Console.WriteLine(commandLine.FromConfiguration ? $"  user:      {user.Username}" : $"  user:      {user.Username} / {user.Password}");
+}
+
+Console.WriteLine($"  tokens:    access token {options.AccessTokenLifetime}, id_token {options.IdTokenLifetime}");
+foreach (var (path, status) in options.FailingEndpoints)
+{
+    Console.WriteLine($"  failing:   {path} answers {status}");
+}
+
+if (options.EnableTestTokenEndpoint)
+{
+    Console.WriteLine($"  TEST-ONLY: POST {emulator.Authority}/emulator/test-token mints tokens (client authentication, form username and scope)");
 }
 
 Console.WriteLine("Press Ctrl+C to stop.");
@@ -64,3 +73,5 @@ catch (OperationCanceledException)
 {
     Console.WriteLine("Stopping.");
 }
+
+return 0;

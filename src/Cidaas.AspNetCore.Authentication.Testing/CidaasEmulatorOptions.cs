@@ -75,6 +75,26 @@ public sealed class CidaasEmulatorOptions
     public int MaxRecordedRequests { get; set; } = 10_000;
 
     /// <summary>
+    /// A line shown under the emulator's login form, e.g. the demo users and their passwords (<see cref="CreateDefault"/>
+    /// sets one); <see langword="null"/> shows none. It is part of the emulator's own page, never of the app.
+    /// </summary>
+    public string? LoginPageHint { get; set; }
+
+    /// <summary>
+    /// TEST-ONLY: serves <c>POST /emulator/test-token</c>, which mints tokens for a user without a browser (form
+    /// <c>username</c> and <c>scope</c>, client authentication as at the token endpoint), for testing an API with
+    /// <c>curl</c>. Off by default; real cidaas has no such endpoint.
+    /// </summary>
+    public bool EnableTestTokenEndpoint { get; set; }
+
+    /// <summary>
+    /// Endpoints (by path, e.g. <c>/token-srv/token</c>) that answer every request with the given HTTP status and a
+    /// <c>temporarily_unavailable</c> error until removed, to see how an app behaves while cidaas is down. One-shot faults
+    /// are arranged with <see cref="CidaasEmulatorNextAnswers.Fault(string, CidaasEmulatorFault)"/>.
+    /// </summary>
+    public IDictionary<string, int> FailingEndpoints { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Creates options with the demo client (<see cref="DemoClientId"/> / <see cref="DemoClientSecret"/>, any
     /// loopback redirect URI allowed) and two demo users: <c>alice</c> / <c>alice-password</c> and
     /// <c>bob</c> / <c>bob-password</c>.
@@ -120,6 +140,7 @@ public sealed class CidaasEmulatorOptions
             Groups = { new CidaasEmulatorGroup("sales", "member") },
             CustomFields = { ["department"] = "Sales" },
         });
+        options.LoginPageHint = "Demo users: alice / alice-password (admin), bob / bob-password (user).";
         return options;
     }
 

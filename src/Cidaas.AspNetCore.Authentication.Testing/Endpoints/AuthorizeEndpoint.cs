@@ -44,7 +44,8 @@ internal static class AuthorizeEndpoint
         var client = emulator.FindClient(clientId);
         if (client is null)
         {
-            await Responses.WriteErrorPageAsync(context, "The client_id is not registered with cidaas.");
+            await Responses.WriteErrorPageAsync(context,
+                $"The client_id '{Shorten(clientId)}' is not registered with cidaas. The emulator knows: {string.Join(", ", emulator.Options.Clients.Select(c => "'" + c.ClientId + "'"))}.");
             return;
         }
 
@@ -57,7 +58,8 @@ internal static class AuthorizeEndpoint
 
         if (!RedirectUris.IsAllowed(client, redirectUri))
         {
-            await Responses.WriteErrorPageAsync(context, "The redirect_uri is not registered for this client.");
+            await Responses.WriteErrorPageAsync(context,
+                $"The redirect_uri '{Shorten(redirectUri)}' is not registered for the client '{client.ClientId}'. Registered: {DescribeRedirectUris(client)}.");
             return;
         }
 
@@ -169,9 +171,28 @@ internal static class AuthorizeEndpoint
         }
 
         var pending = emulator.Sessions.AddPendingLogin(request, now);
-        return LoginPage.WriteAsync(context, pending, request.LoginHint, error: null);
+        return LoginPage.WriteAsync(context, pending, request.LoginHint, error: null, emulator.Options.LoginPageHint);
     }
 
     private static string? Single(Dictionary<string, StringValues> parameters, string name) =>
         parameters.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+
+    // Error pages name what was received and what was expected (the emulator's registrations hold no secret), with the
+    // received value cut short so that a page never echoes a huge query string.
+    private static string Shorten(string value) => value.Length <= 200 ? value : value[..200] + "…";
+
+    private static string DescribeRedirectUris(CidaasEmulatorClient client)
+    {
+        var registered = client.RedirectUris.Select(uri => "'" + uri + "'").ToList();
+        if (client.AllowAnyRedirectUri)
+        {
+            registered.Add("any redirect URI");
+        }
+        else if (client.AllowLoopbackRedirectUris)
+        {
+            registered.Add("any loopback (localhost, 127.0.0.1, [::1]) redirect URI");
+        }
+
+        return registered.Count == 0 ? "none" : string.Join(", ", registered);
+    }
 }

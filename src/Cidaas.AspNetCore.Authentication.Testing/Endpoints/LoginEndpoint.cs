@@ -45,7 +45,7 @@ internal static class LoginEndpoint
         var user = emulator.FindUserByLogin(username);
         if (!emulator.Passwords.Verify(user, password))
         {
-            await LoginPage.WriteAsync(context, pending, username, "The username or password is incorrect.");
+            await LoginPage.WriteAsync(context, pending, username, "The username or password is incorrect.", emulator.Options.LoginPageHint);
             return;
         }
 

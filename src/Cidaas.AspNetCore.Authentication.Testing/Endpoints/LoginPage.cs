@@ -8,7 +8,7 @@ namespace Cidaas.AspNetCore.Authentication.Testing.Endpoints;
 /// <summary>The HTML login form. It posts to <see cref="LoginEndpoint"/> with the id of the pending request.</summary>
 internal static class LoginPage
 {
-    public static Task WriteAsync(HttpContext context, PendingLogin pending, string? username, string? error)
+    public static Task WriteAsync(HttpContext context, PendingLogin pending, string? username, string? error, string? hint)
     {
         var request = pending.Request;
         var clientName = string.IsNullOrEmpty(request.Client.ClientName) ? request.Client.ClientId : request.Client.ClientName;
@@ -39,6 +39,11 @@ internal static class LoginPage
             </div>
             </form>
             """);
+        if (!string.IsNullOrEmpty(hint))
+        {
+            html.Append("<p class=\"hint\" id=\"demo-hint\">").Append(Responses.Encode(hint)).Append("</p>");
+        }
+
         return Responses.WriteHtmlAsync(context, "Sign in", html.ToString());
     }
 }

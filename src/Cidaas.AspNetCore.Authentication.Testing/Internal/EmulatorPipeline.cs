@@ -17,6 +17,7 @@ internal static class EmulatorPipeline
         [EndSessionEndpoint.Path] = EndSessionEndpoint.HandleAsync,
         [IntrospectionEndpoint.Path] = IntrospectionEndpoint.HandleAsync,
         [RevocationEndpoint.Path] = RevocationEndpoint.HandleAsync,
+        [TestTokenEndpoint.Path] = TestTokenEndpoint.HandleAsync,
     };
 
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
@@ -28,6 +29,12 @@ internal static class EmulatorPipeline
         {
             if (emulator.Next.TryTakeFault(path, out var fault) && !await fault!.ApplyAsync(context))
             {
+                return;
+            }
+
+            if (FindFailingStatus(emulator.Options, path) is { } status)
+            {
+                await Responses.WriteErrorAsync(context, "temporarily_unavailable", $"The emulator is configured to fail {path} with {status}.", status);
                 return;
             }
 
@@ -48,6 +55,25 @@ internal static class EmulatorPipeline
             // An emulator bug must look like a broken server (500), not like an exception thrown into the test's HttpClient.
             await Responses.WriteErrorAsync(context, "server_error", "The cidaas emulator failed: " + exception.GetType().Name, StatusCodes.Status500InternalServerError);
         }
+    }
+
+    private static int? FindFailingStatus(CidaasEmulatorOptions options, string path)
+    {
+        if (options.FailingEndpoints.Count == 0)
+        {
+            return null;
+        }
+
+        // The dictionary may come from configuration binding, which does not keep a comparer: compare paths here.
+        foreach (var (failing, status) in options.FailingEndpoints)
+        {
+            if (string.Equals(failing.TrimEnd('/'), path.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return status;
+            }
+        }
+
+        return null;
     }
 
     private static async Task<CidaasEmulatorRequest> RecordAsync(HttpContext context, string path)

@@ -65,7 +65,10 @@ internal static class Responses
             label { display: block; margin-top: 1rem; font-weight: 600; }
             input[type=text], input[type=password] { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; }
             .actions { margin-top: 1.5rem; display: flex; gap: .5rem; }
-            button { padding: .5rem 1rem; }
+            button { padding: .55rem 1.2rem; border: 1px solid #0b5cad; border-radius: .3rem; background: #0b5cad; color: #fff; font: inherit; cursor: pointer; }
+            button:hover, button:focus-visible { background: #094a8b; }
+            button#cancel { background: #fff; color: #0b5cad; }
+            .hint { margin-top: 1.5rem; color: #555; font-size: .85rem; border-top: 1px solid #e3e6ea; padding-top: .75rem; }
             .error { color: #a00; background: #fee; padding: .5rem; border-radius: .25rem; }
             .scopes { color: #555; font-size: .9rem; }
             </style>
