@@ -23,6 +23,9 @@ public static class SampleApp
     /// <summary>Where any other failed sign-in lands, with the cause shown.</summary>
     public const string SignInFailedPath = "/account/sign-in-failed";
 
+    /// <summary>Where the sample listens unless told otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:5000";
+
     /// <summary>
     /// Builds the sample from <paramref name="args"/> (the usual <c>--urls</c>, <c>--environment</c>, <c>--contentRoot</c>,
     /// <c>--Cidaas:Authority</c> …), starts it, and returns once it listens.
@@ -41,6 +44,12 @@ public static class SampleApp
             ApplicationName = typeof(SampleApp).Assembly.GetName().Name,
         });
         configure?.Invoke(builder);
+        if (!HasListenAddress(builder.Configuration))
+        {
+            // The default when neither --urls, ASPNETCORE_URLS, the ports variables nor Kestrel endpoints name one
+            // (the launch profile names none, so that those settings are never overridden by it).
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
 
         var tenant = CidaasTenant.FromConfiguration(builder.Configuration);
         CidaasEmulator? emulator = null;
@@ -79,6 +88,12 @@ public static class SampleApp
             throw;
         }
     }
+
+    private static bool HasListenAddress(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["urls"])
+        || !string.IsNullOrWhiteSpace(configuration["http_ports"])
+        || !string.IsNullOrWhiteSpace(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
 
     private static WebApplication Build(WebApplicationBuilder builder, CidaasTenant tenant, CidaasEmulator? emulator)
     {
@@ -138,7 +153,13 @@ public static class SampleApp
             app.UseHsts();
         }
 
+        // A styled page for an empty 404 (or other error status) of a page; the API keeps its bare statuses and headers.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
+        // Routing after the status-code pages, so that their re-executed request finds its endpoint.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();

@@ -172,7 +172,7 @@ public sealed class SampleSignInTests : BrowserTest, IClassFixture<SampleFixture
     });
 
     [Fact]
-    public Task Reloading_the_callback_after_sign_in_shows_a_friendly_error_and_does_not_sign_in_again() => RunAsync(async () =>
+    public Task Reloading_the_callback_after_sign_in_says_the_user_is_already_signed_in_and_does_not_sign_in_again() => RunAsync(async () =>
     {
         string? callbackUrl = null;
         Page.Request += (_, request) =>
@@ -190,12 +190,77 @@ public sealed class SampleSignInTests : BrowserTest, IClassFixture<SampleFixture
 
         response!.Status.Should().Be(200);
         await Expect(Page).ToHaveURLAsync(Fixture.BaseUrl + "/account/sign-in-failed");
+        await Expect(Page.Locator("#already-signed-in h1")).ToHaveTextAsync("You are already signed in");
+        await Expect(Page.Locator("#sign-in-failed")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("#hint")).ToContainTextAsync("already completed");
+        Fixture.Emulator.CountRequests("/token-srv/token").Should().Be(tokenRequests, "the used code is never sent again");
+        await Expect(Page.Locator("#current-user")).ToHaveTextAsync("Alice Anderson");
+        await Expect(Page.Locator("#cause")).ToHaveTextAsync(new Regex("^CIDAAS1004: Correlation failed"));
+
+        await Page.Locator("#continue").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(Fixture.BaseUrl + "/profile");
+    });
+
+    [Fact]
+    public Task Reloading_a_callback_without_a_session_still_says_the_sign_in_did_not_work() => RunAsync(async () =>
+    {
+        string? callbackUrl = null;
+        Page.Request += (_, request) =>
+        {
+            if (request.Url.StartsWith(Fixture.BaseUrl + "/signin-cidaas?", StringComparison.Ordinal))
+            {
+                callbackUrl = request.Url;
+            }
+        };
+        await SignInAsync("alice", "alice-password");
+        await Context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { NameRegex = new Regex(@"^Cidaas\.Sample(C\d+)?$"), Domain = "localhost" });
+
+        await Page.GotoAsync(callbackUrl!);
+
         await Expect(Page.Locator("#sign-in-failed h1")).ToHaveTextAsync("The sign-in did not work");
         await Expect(Page.Locator("#hint")).ToContainTextAsync("This sign-in was already completed");
         await Expect(Page.Locator("#cause")).ToHaveTextAsync(new Regex("^CIDAAS1004: Correlation failed"));
-        Fixture.Emulator.CountRequests("/token-srv/token").Should().Be(tokenRequests, "the used code is never sent again");
-        await Expect(Page.Locator("#current-user")).ToHaveTextAsync("Alice Anderson");
+        await Expect(Page.Locator("#current-user")).ToHaveCountAsync(0);
     });
+
+    [Fact]
+    public Task An_unknown_page_gets_the_styled_404_page_and_an_unknown_api_path_a_bare_404() => RunAsync(async () =>
+    {
+        var page = await Page.GotoAsync("/no-such-page");
+
+        page!.Status.Should().Be(404);
+        await Expect(Page.Locator("#status-page h1")).ToHaveTextAsync("This page does not exist");
+        await Expect(Page.Locator("#home")).ToBeVisibleAsync();
+
+        var api = await Page.APIRequest.GetAsync("/api/no-such-thing");
+        api.Status.Should().Be(404);
+        (await api.TextAsync()).Should().BeEmpty("an API answers with statuses, not with pages");
+    });
+
+    [Fact]
+    public Task Api_page_draws_successful_answers_neutral_and_says_how_to_get_the_orders_scope() => RunAsync(async () =>
+    {
+        await SignInAsync("bob", "bob-password");
+
+        await Page.GotoAsync("/api-demo");
+
+        const string Style = "e => getComputedStyle(e).backgroundColor + ' ' + getComputedStyle(e).color";
+        (await Page.Locator(".api-call[data-path='/api/me'] pre").EvaluateAsync<string>(Style)).Should().StartWith("rgb(245, 246, 248)", "a 200's answer is not drawn like an error");
+        (await Page.Locator(".api-call[data-path='/api/me'] .status").EvaluateAsync<string>("e => getComputedStyle(e).color")).Should().Be("rgb(26, 127, 55)");
+        (await Page.Locator(".api-call[data-path='/api/admin'] .status").EvaluateAsync<string>("e => getComputedStyle(e).color")).Should().Be("rgb(180, 35, 24)", "a 403 is drawn as a refusal");
+        await Expect(Page.Locator("#orders-scope-hint")).ToContainTextAsync("Cidaas:Scope");
+        await Expect(Page.Locator("#orders-scope-hint")).ToContainTextAsync("orders:read");
+    });
+
+    [Fact]
+    public void The_default_launch_profile_names_no_address_so_urls_and_ASPNETCORE_URLS_decide()
+    {
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.SampleDirectory, "Properties", "launchSettings.json")));
+        var profile = settings.RootElement.GetProperty("profiles").EnumerateObject().First();
+        profile.Value.TryGetProperty("applicationUrl", out _).Should().BeFalse(
+            $"'dotnet run' uses the first profile ('{profile.Name}'), whose applicationUrl would override ASPNETCORE_URLS");
+        Cidaas.Sample.Web.SampleApp.DefaultUrl.Should().Be("http://localhost:5000", "the README's address stays the default");
+    }
 
     [Fact]
     public Task Sign_in_failure_page_shows_no_text_from_its_address() => RunAsync(async () =>

@@ -51,6 +51,8 @@ public sealed class AccountController : Controller
     public IActionResult SignInFailed()
     {
         var cause = TempData[SignInFailure.TempDataKey] as string;
-        return View(SignInFailedModel.From(string.IsNullOrEmpty(cause) ? null : cause));
+        // A reloaded or bookmarked callback fails (its state is used up), yet the user may well be signed in.
+        var signedInAs = User.Identity?.IsAuthenticated == true ? User.Identity.Name ?? "" : null;
+        return View(SignInFailedModel.From(string.IsNullOrEmpty(cause) ? null : cause, signedInAs));
     }
 }

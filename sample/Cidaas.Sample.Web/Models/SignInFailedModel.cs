@@ -3,10 +3,21 @@ namespace Cidaas.Sample.Web.Models;
 /// <summary>What the sign-in-failed page says: a hint in plain words and, for developers, the handler's message.</summary>
 /// <param name="Hint">What the user can do.</param>
 /// <param name="Cause">The handler's message (with its <c>CIDAASnnnn</c> id), or <see langword="null"/>.</param>
-public sealed record SignInFailedModel(string Hint, string? Cause)
+/// <param name="SignedInAs">
+/// The name of the user who is signed in all the same (a reloaded callback after a sign-in that worked), or <see langword="null"/>.
+/// </param>
+public sealed record SignInFailedModel(string Hint, string? Cause, string? SignedInAs = null)
 {
-    public static SignInFailedModel From(string? cause)
+    public static SignInFailedModel From(string? cause, string? signedInAs = null)
     {
+        if (signedInAs is not null)
+        {
+            return new SignInFailedModel(
+                "The page you opened again was cidaas's answer to a sign-in that has already completed; there is nothing left to do.",
+                cause,
+                signedInAs);
+        }
+
         var hint = cause switch
         {
             // The correlation cookie is used up by the first visit: a reloaded or bookmarked callback ends here.
