@@ -52,14 +52,22 @@ public class CidaasBearerOptions : JwtBearerOptions
     /// <summary>Whether tokens are validated locally as JWTs (the default) or by asking cidaas's introspection endpoint.</summary>
     public CidaasTokenValidationMode TokenValidationMode { get; set; } = CidaasTokenValidationMode.Jwt;
 
-    /// <summary>The client id the API authenticates with at the introspection endpoint. Required in introspection mode.</summary>
+    /// <summary>
+    /// The client id the API authenticates with at the introspection endpoint. Required in introspection mode. cidaas
+    /// answers <c>active: true</c> only to a client in the token's audience: use the id (and secret) of the cidaas app the
+    /// tokens are issued to, the one named in <see cref="Audiences"/>.
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>The client secret the API authenticates with at the introspection endpoint. Required in introspection mode.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>How the API authenticates at the introspection endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>.</summary>
-    public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretPost;
+    /// <summary>
+    /// How the API authenticates at the introspection endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretBasic"/>,
+    /// the <c>Authorization: Basic</c> header cidaas's "Introspect" page documents; <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>
+    /// puts <c>client_id</c> and <c>client_secret</c> into the JSON body instead.
+    /// </summary>
+    public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretBasic;
 
     /// <summary>The introspection endpoint. Default: <c>{Authority}/token-srv/introspect</c>.</summary>
     public string? IntrospectionEndpoint { get; set; }
