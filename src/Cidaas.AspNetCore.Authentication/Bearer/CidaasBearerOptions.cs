@@ -49,6 +49,15 @@ public class CidaasBearerOptions : JwtBearerOptions
     /// </summary>
     public ICollection<string> Audiences { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether a token that names no user is accepted: no <c>sub</c>, or cidaas's <c>sub</c> <c>ANONYMOUS</c> of tokens
+    /// issued to a client alone (client_credentials). Default <see langword="false"/>: such a token is refused
+    /// (<c>CIDAAS5020</c>), so that a machine is never taken for a signed-in user, as cidaas's go-interceptor refuses it
+    /// unless <c>AllowAnonymousSub</c>. Turn it on for APIs called by clients: the identity then has no name identifier
+    /// and no <c>sub</c> claim, and its <c>aud</c> names the calling client.
+    /// </summary>
+    public bool AllowAnonymousSubject { get; set; }
+
     /// <summary>Whether tokens are validated locally as JWTs (the default) or by asking cidaas's introspection endpoint.</summary>
     public CidaasTokenValidationMode TokenValidationMode { get; set; } = CidaasTokenValidationMode.Jwt;
 
