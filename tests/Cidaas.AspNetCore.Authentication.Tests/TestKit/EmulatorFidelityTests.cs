@@ -99,6 +99,31 @@ public sealed class EmulatorFidelityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refresh_grant_tokens_carry_no_amr_and_no_nonce()
+    {
+        var answer = await RedeemCodeAsync("openid offline_access", nonce: "n-2");
+
+        using var refresh = await _client.PostAsync(CidaasDefaults.TokenPath.TrimStart('/'), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = answer["refresh_token"]!.GetValue<string>(),
+            ["client_id"] = CidaasEmulatorOptions.DemoClientId,
+            ["client_secret"] = CidaasEmulatorOptions.DemoClientSecret,
+        }));
+        var refreshed = JsonNode.Parse(await refresh.Content.ReadAsStringAsync())!.AsObject();
+
+        foreach (var token in new[] { refreshed["access_token"]!.GetValue<string>(), refreshed["id_token"]!.GetValue<string>() })
+        {
+            var payload = BearerTokens.Payload(token);
+            payload.ContainsKey("amr").Should().BeFalse();
+            payload.ContainsKey("nonce").Should().BeFalse();
+            payload.ContainsKey("roles").Should().BeTrue();
+        }
+
+        BearerTokens.Payload(answer["access_token"]!.GetValue<string>()).ContainsKey("amr").Should().BeTrue("the code grant's tokens have it");
+    }
+
+    [Fact]
     public async Task Id_token_with_the_access_tokens_jti_is_not_taken_for_the_access_token()
     {
         var tokens = await _emulator.GetAccessTokenAsync("alice", "openid profile", CidaasEmulatorOptions.DemoClientId);
