@@ -25,4 +25,10 @@ public sealed class CidaasEmulatorGroup
 
     /// <summary>The roles the user holds in this group.</summary>
     public IList<string> Roles { get; init; } = new List<string>();
+
+    /// <summary>
+    /// The cidaas group type, or <see langword="null"/>. cidaas's introspection and (with the <c>groups</c> scope)
+    /// userinfo answers name it (<c>groups[].groupType</c>); its tokens carry only <c>groupId</c> and <c>roles</c>.
+    /// </summary>
+    public string? GroupType { get; set; }
 }

@@ -66,21 +66,26 @@ public sealed class CidaasEmulatorNextAnswers
     public void IdTokenMember(string name, string? json)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        JsonElement? value = null;
-        if (json is not null)
+        _idTokens.Enqueue(new IdTokenArrangement(CidaasIdTokenDefect.None, [new(name, ParseMember(json, nameof(json)))]));
+    }
+
+    /// <summary>
+    /// Gives the next id_token the token endpoint issues several payload members at once, each as
+    /// <see cref="IdTokenMember"/> does (raw JSON; <see langword="null"/> leaves the member out): e.g. an <c>aud</c> array
+    /// together with an <c>azp</c>, which cidaas's id_tokens do not carry. It is one id_token arrangement.
+    /// </summary>
+    /// <param name="members">The payload members and their values as JSON text, or <see langword="null"/> to leave one out.</param>
+    public void IdTokenMembers(params KeyValuePair<string, string?>[] members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var arranged = new List<KeyValuePair<string, JsonElement?>>(members.Length);
+        foreach (var (name, json) in members)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(json);
-                value = document.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new ArgumentException("The value must be JSON text, e.g. 42, \"text\" or [1, 2].", nameof(json), ex);
-            }
+            ArgumentException.ThrowIfNullOrEmpty(name, nameof(members));
+            arranged.Add(new(name, ParseMember(json, nameof(members))));
         }
 
-        _idTokens.Enqueue(new IdTokenArrangement(CidaasIdTokenDefect.None, [new(name, value)]));
+        _idTokens.Enqueue(new IdTokenArrangement(CidaasIdTokenDefect.None, [.. arranged]));
     }
 
     /// <summary>Makes the next successful userinfo answer carry this <c>sub</c> instead of the user's.</summary>
@@ -115,6 +120,24 @@ public sealed class CidaasEmulatorNextAnswers
     internal IdTokenArrangement TakeIdToken() => _idTokens.TryDequeue(out var arrangement) ? arrangement : IdTokenArrangement.None;
 
     internal string? TakeUserInfoSubject() => _userInfoSubjects.TryDequeue(out var sub) ? sub : null;
+
+    private static JsonElement? ParseMember(string? json, string parameterName)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException("The value must be JSON text, e.g. 42, \"text\" or [1, 2].", parameterName, ex);
+        }
+    }
 
     private static string NormalizePath(string path) => path.StartsWith('/') ? path : "/" + path;
 }

@@ -55,11 +55,18 @@ public sealed class CidaasEmulatorOptions
     /// </summary>
     public bool PublishKeyIdInJwks { get; set; } = true;
 
-    /// <summary>Whether discovery advertises <c>authorization_response_iss_parameter_supported</c> (RFC 9207).</summary>
-    public bool AdvertiseAuthorizationResponseIss { get; set; } = true;
+    /// <summary>
+    /// Whether discovery advertises <c>authorization_response_iss_parameter_supported: true</c> (RFC 9207). Default
+    /// <see langword="false"/>, as cidaas: its discovery document has no such member (see <c>docs/cidaas-compatibility.md</c>).
+    /// Turn it on, with <see cref="SendIssInAuthorizationResponse"/>, to test a relying party's RFC 9207 check.
+    /// </summary>
+    public bool AdvertiseAuthorizationResponseIss { get; set; }
 
-    /// <summary>Whether the authorization response carries <c>iss</c> (RFC 9207).</summary>
-    public bool SendIssInAuthorizationResponse { get; set; } = true;
+    /// <summary>
+    /// Whether the authorization response carries <c>iss</c> (RFC 9207). Default <see langword="false"/>, as cidaas,
+    /// which does not advertise the parameter.
+    /// </summary>
+    public bool SendIssInAuthorizationResponse { get; set; }
 
     /// <summary>
     /// The <c>issuer</c> the discovery document names, for every answer until changed (the tokens keep
@@ -113,6 +120,7 @@ public sealed class CidaasEmulatorOptions
         options.Users.Add(new CidaasEmulatorUser
         {
             Sub = "7f3c2a9e-1b4d-4e8f-9a6b-0c5d2e1f3a4b",
+            IdentityId = "0b6f1d2e-3c4a-4b5d-8e9f-a1b2c3d4e5f6",
             Username = "alice",
             Password = "alice-password",
             Email = "alice@example.com",
@@ -122,12 +130,13 @@ public sealed class CidaasEmulatorOptions
             Name = "Alice Anderson",
             MobileNumber = "+4915112345678",
             Roles = { "admin", "user" },
-            Groups = { new CidaasEmulatorGroup("engineering", "lead", "member") },
+            Groups = { new CidaasEmulatorGroup("engineering", "lead", "member") { GroupType = "department" } },
             CustomFields = { ["department"] = "Engineering" },
         });
         options.Users.Add(new CidaasEmulatorUser
         {
             Sub = "2d8e4b6a-5c1f-4a3e-8b7d-9f0a1c2e3d4f",
+            IdentityId = "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
             Username = "bob",
             Password = "bob-password",
             Email = "bob@example.com",
@@ -137,7 +146,7 @@ public sealed class CidaasEmulatorOptions
             Name = "Bob Brown",
             MobileNumber = "+4915187654321",
             Roles = { "user" },
-            Groups = { new CidaasEmulatorGroup("sales", "member") },
+            Groups = { new CidaasEmulatorGroup("sales", "member") { GroupType = "department" } },
             CustomFields = { ["department"] = "Sales" },
         });
         options.LoginPageHint = "Demo users: alice / alice-password (admin), bob / bob-password (user).";

@@ -13,4 +13,11 @@ public sealed record CidaasEmulatorRequest(
     string Path,
     string QueryString,
     IReadOnlyDictionary<string, string> Form,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>
+    /// The body of an <c>application/json</c> request (as cidaas's clients send to the introspection endpoint), up to
+    /// 64 KiB; <see langword="null"/> otherwise.
+    /// </summary>
+    public string? JsonBody { get; init; }
+}

@@ -9,6 +9,12 @@ public sealed class CidaasEmulatorUser
     /// <summary>The subject identifier (<c>sub</c>); a new GUID unless set.</summary>
     public string Sub { get; set; } = Guid.NewGuid().ToString();
 
+    /// <summary>
+    /// The id of the identity the user signed in with (cidaas <c>identity_id</c> in the token answer, <c>isub</c> in the
+    /// tokens, <c>identityId</c> in <c>identities</c>); a new GUID unless set.
+    /// </summary>
+    public string IdentityId { get; set; } = Guid.NewGuid().ToString();
+
     /// <summary>The login name.</summary>
     public string Username { get; set; } = "";
 
@@ -40,6 +46,9 @@ public sealed class CidaasEmulatorUser
 
     /// <summary>The user's group memberships (cidaas <c>groups</c>).</summary>
     public IList<CidaasEmulatorGroup> Groups { get; init; } = new List<CidaasEmulatorGroup>();
+
+    /// <summary>The postal address (<c>address</c> in userinfo for the <c>address</c> scope), e.g. <c>street_address</c>, <c>postal_code</c>, <c>country</c>.</summary>
+    public IDictionary<string, string> Address { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The user's cidaas custom fields (<c>customFields</c> in userinfo).</summary>
     public IDictionary<string, string> CustomFields { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);

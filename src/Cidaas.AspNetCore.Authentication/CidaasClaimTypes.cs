@@ -20,7 +20,17 @@ public static class CidaasClaimTypes
     /// </summary>
     public const string GroupRole = "cidaas:group_role";
 
-    /// <summary>The prefix of the claims made from cidaas <c>customFields</c>: <c>cidaas:custom:{name}</c>.</summary>
+    /// <summary>
+    /// One claim per cidaas group whose <c>groupType</c> is known (cidaas's userinfo with the <c>groups</c> scope, and its
+    /// introspection, name it; its tokens do not). The value is written like a <see cref="GroupRole"/> value, with the type
+    /// in the role's place: <c>{groupId}:{groupType}</c> through <see cref="GroupRoleValue"/>, e.g. <c>engineering:department</c>.
+    /// </summary>
+    public const string GroupType = "cidaas:group_type";
+
+    /// <summary>
+    /// The prefix of the claims made from cidaas <c>customFields</c>: <c>cidaas:custom:{name}</c>. A string, number or
+    /// boolean is the value as it is; an object or an array is its JSON text, with the value type <c>JSON</c>.
+    /// </summary>
     public const string CustomFieldPrefix = "cidaas:custom:";
 
     /// <summary>Whether the user's e-mail address was verified (<c>email_verified</c>).</summary>

@@ -178,7 +178,12 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             }
         }
 
-        return await CreateTicketAsync(new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role), properties, tokens, idToken, user.RootElement);
+        // Roles and groups that userinfo left out (no 'roles'/'groups' scope) come from the validated id_token.
+        using var withIdTokenClaims = Options.GetClaimsFromUserInfoEndpoint && idToken is not null && Options.MapRolesAndGroupsFromIdToken
+            ? CidaasTicketBuilder.AddIdTokenRolesAndGroups(user.RootElement, idToken)
+            : null;
+        return await CreateTicketAsync(
+            new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role), properties, tokens, idToken, (withIdTokenClaims ?? user).RootElement);
     }
 
     /// <summary>
@@ -219,7 +224,10 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     /// <param name="properties">The sign-in's properties.</param>
     /// <param name="tokens">The token endpoint's answer.</param>
     /// <param name="idToken">The validated id_token, when there was one.</param>
-    /// <param name="user">The user JSON: the userinfo answer, or the id_token's payload.</param>
+    /// <param name="user">
+    /// The user JSON: the userinfo answer (with the id_token's <c>roles</c> and <c>groups</c> where it has none, see
+    /// <see cref="CidaasOptions.MapRolesAndGroupsFromIdToken"/>), or the id_token's payload.
+    /// </param>
     /// <returns>The result of the sign-in.</returns>
     protected virtual async Task<HandleRequestResult> CreateTicketAsync(
         ClaimsIdentity identity, AuthenticationProperties properties, CidaasTokenResponse tokens, JsonWebToken? idToken, JsonElement user)
@@ -228,6 +236,10 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         if (Options.SaveTokens)
         {
             CidaasTicketBuilder.SaveTokens(properties, tokens, TimeProvider.GetUtcNow());
+        }
+        else
+        {
+            CidaasTicketBuilder.KeepSignOutHint(properties, tokens);
         }
 
         var context = new CidaasCreatingTicketContext(Context, Scheme, Options, new ClaimsPrincipal(identity), properties, tokens, idToken, user);

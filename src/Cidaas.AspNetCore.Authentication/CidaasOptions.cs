@@ -82,6 +82,15 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>Whether to add the claims of the userinfo endpoint to the user. Default <see langword="true"/>.</summary>
     public bool GetClaimsFromUserInfoEndpoint { get; set; } = true;
 
+    /// <summary>
+    /// Whether the user's <c>roles</c> and <c>groups</c> are taken from the validated id_token when the userinfo answer
+    /// has none. Default <see langword="true"/>: cidaas answers userinfo with <c>roles</c> only for the <c>roles</c> scope
+    /// and <c>groups</c> only for <c>groups</c>, while its id_token carries both whatever the scopes, so that
+    /// <c>[Authorize(Roles = …)]</c> and <c>RequireCidaasGroup</c> work with the default scopes. Userinfo wins where it
+    /// answers (its groups carry <c>groupType</c>, the token's do not). See <c>docs/cidaas-compatibility.md</c>.
+    /// </summary>
+    public bool MapRolesAndGroupsFromIdToken { get; set; } = true;
+
     /// <summary>The authorization endpoint. Default: <c>{Authority}/authz-srv/authz</c>.</summary>
     public string? AuthorizationEndpoint { get; set; }
 

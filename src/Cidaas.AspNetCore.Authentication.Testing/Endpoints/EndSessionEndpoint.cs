@@ -4,10 +4,15 @@ using Microsoft.Extensions.Primitives;
 
 namespace Cidaas.AspNetCore.Authentication.Testing.Endpoints;
 
-/// <summary><c>/session/end_session</c>: RP-initiated logout. Ends the SSO session and returns to a registered post-logout URI.</summary>
+/// <summary>
+/// <c>/session/end_session</c>: RP-initiated logout. Ends the SSO session, revokes its tokens, and returns to a
+/// registered post-logout URI when a token hint names the client.
+/// </summary>
 internal static class EndSessionEndpoint
 {
     public const string Path = "/session/end_session";
+
+    private static readonly string[] HintNames = ["id_token_hint", "access_token_hint"];
 
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
@@ -27,18 +32,29 @@ internal static class EndSessionEndpoint
             return;
         }
 
+        // cidaas's "Logout" page: the session is found from id_token_hint or access_token_hint (or the cidaas_sso
+        // cookie); the user goes back to post_logout_redirect_uri only when a hint names the client and the URI is
+        // allowed for it, else stays on cidaas. An expired token is a fine hint; it only has to be ours.
         CidaasEmulatorClient? client = null;
-        var hint = Single(parameters, "id_token_hint");
-        if (hint is not null)
+        string? sessionId = null;
+        foreach (var hintName in HintNames)
         {
-            // An expired id_token is a fine hint; it only has to be ours and name a known client.
-            var token = await emulator.TokenIssuer.ValidateSignatureAsync(hint);
-            client = token?.Audiences.Select(emulator.FindClient).FirstOrDefault(found => found is not null);
-            if (client is null)
+            var hint = Single(parameters, hintName);
+            if (hint is null)
             {
-                await Responses.WriteErrorPageAsync(context, "The id_token_hint was not issued by cidaas for a known client.");
+                continue;
+            }
+
+            var token = await emulator.TokenIssuer.ValidateSignatureAsync(hint);
+            var hinted = token?.Audiences.Select(emulator.FindClient).FirstOrDefault(found => found is not null);
+            if (hinted is null || (client is not null && hinted.ClientId != client.ClientId))
+            {
+                await Responses.WriteErrorPageAsync(context, $"The {hintName} was not issued by cidaas for a known client.");
                 return;
             }
+
+            client = hinted;
+            sessionId ??= token!.TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
         }
 
         var clientId = Single(parameters, "client_id");
@@ -46,19 +62,21 @@ internal static class EndSessionEndpoint
         {
             if (client is not null && client.ClientId != clientId)
             {
-                await Responses.WriteErrorPageAsync(context, "The client_id does not match the id_token_hint.");
+                await Responses.WriteErrorPageAsync(context, "The client_id does not match the token hint.");
                 return;
             }
 
-            client ??= emulator.FindClient(clientId);
-            if (client is null)
+            if (emulator.FindClient(clientId) is null)
             {
                 await Responses.WriteErrorPageAsync(context, "The client_id is not registered with cidaas.");
                 return;
             }
         }
 
-        emulator.Sessions.End(context);
+        foreach (var ended in emulator.Sessions.End(context, sessionId))
+        {
+            emulator.Tokens.RevokeSession(ended);
+        }
 
         var postLogoutRedirectUri = Single(parameters, "post_logout_redirect_uri");
         if (client is not null && postLogoutRedirectUri is not null && RedirectUris.IsAllowedAfterLogout(client, postLogoutRedirectUri))

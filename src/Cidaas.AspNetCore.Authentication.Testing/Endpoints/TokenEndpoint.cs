@@ -150,21 +150,31 @@ internal static class TokenEndpoint
             code.IssuedRefreshToken = issued.RefreshToken;
         }
 
+        // The members and order of cidaas's own answer: token_type, sub, expires_in, id_token_expires_in, access_token,
+        // id_token, refresh_token, identity_id; no 'scope' (see docs/cidaas-compatibility.md).
         var defect = emulator.Next.TakeTokenResponse();
-        var body = new JsonObject();
-        if (defect != CidaasTokenResponseDefect.MissingAccessToken)
+        var body = new JsonObject
         {
-            body["access_token"] = issued.AccessToken;
-        }
-
-        body["token_type"] = defect == CidaasTokenResponseDefect.WrongTokenType ? "mac" : "Bearer";
+            ["token_type"] = defect == CidaasTokenResponseDefect.WrongTokenType ? "mac" : "Bearer",
+            ["sub"] = grant.User.Sub,
+        };
         if (defect != CidaasTokenResponseDefect.MissingExpiresIn)
         {
             body["expires_in"] = (long)emulator.Options.AccessTokenLifetime.TotalSeconds;
         }
 
-        body["scope"] = string.Join(' ', grant.Scopes);
-        if (issued.IdToken is not null && defect != CidaasTokenResponseDefect.MissingIdToken)
+        var withIdToken = issued.IdToken is not null && defect != CidaasTokenResponseDefect.MissingIdToken;
+        if (withIdToken)
+        {
+            body["id_token_expires_in"] = (long)emulator.Options.IdTokenLifetime.TotalSeconds;
+        }
+
+        if (defect != CidaasTokenResponseDefect.MissingAccessToken)
+        {
+            body["access_token"] = issued.AccessToken;
+        }
+
+        if (withIdToken)
         {
             body["id_token"] = issued.IdToken;
         }
@@ -174,6 +184,7 @@ internal static class TokenEndpoint
             body["refresh_token"] = issued.RefreshToken;
         }
 
+        body["identity_id"] = grant.User.IdentityId;
         return Responses.WriteJsonAsync(context, body);
     }
 

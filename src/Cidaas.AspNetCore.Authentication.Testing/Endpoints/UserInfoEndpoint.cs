@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Cidaas.AspNetCore.Authentication.Testing.Endpoints;
 
-/// <summary><c>/users-srv/userinfo</c>: the cidaas-shaped profile of the bearer of a valid access token (header only, RFC 6750 §2.1).</summary>
+/// <summary>
+/// <c>/users-srv/userinfo</c>: the cidaas-shaped profile of the bearer of a valid access token (header only, RFC 6750
+/// §2.1), each field gated on the granted scopes as cidaas's "Get user info" page lists them.
+/// </summary>
 internal static class UserInfoEndpoint
 {
     public const string Path = "/users-srv/userinfo";
@@ -44,12 +47,45 @@ internal static class UserInfoEndpoint
             };
         }
 
-        body["roles"] = new JsonArray([.. user.Roles.Select(role => (JsonNode?)role)]);
-        body["groups"] = new JsonArray([.. user.Groups.Select(group => (JsonNode?)new JsonObject
+        // cidaas's "Get user info" page: roles only for the 'roles' scope, groups only for 'groups', and so on.
+        if (grant.HasScope("address") && user.Address.Count > 0)
         {
-            ["groupId"] = group.GroupId,
-            ["roles"] = new JsonArray([.. group.Roles.Select(role => (JsonNode?)role)]),
-        })]);
+            var address = new JsonObject();
+            foreach (var (name, value) in user.Address)
+            {
+                address[name] = value;
+            }
+
+            body["address"] = address;
+        }
+
+        if (grant.HasScope("identities"))
+        {
+            var identity = new JsonObject { ["provider"] = "self", ["identityId"] = user.IdentityId };
+            if (!string.IsNullOrEmpty(user.Email))
+            {
+                identity["email"] = user.Email;
+                identity["email_verified"] = user.EmailVerified;
+            }
+
+            if (!string.IsNullOrEmpty(user.MobileNumber))
+            {
+                identity["mobile_number"] = user.MobileNumber;
+            }
+
+            body["identities"] = new JsonArray(identity);
+        }
+
+        if (grant.HasScope("roles"))
+        {
+            body["roles"] = new JsonArray([.. user.Roles.Select(role => (JsonNode?)role)]);
+        }
+
+        if (grant.HasScope("groups"))
+        {
+            body["groups"] = UserClaims.GroupsWithType(user);
+        }
+
         var customFields = new JsonObject();
         foreach (var (name, value) in user.CustomFields)
         {

@@ -17,10 +17,12 @@ internal static class ClientAuthenticator
         public static Result Fail(string error) => new(null, error);
     }
 
-    public static Result Authenticate(HttpContext context, IFormCollection form, CidaasEmulatorOptions options)
+    public static Result Authenticate(HttpContext context, IFormCollection form, CidaasEmulatorOptions options) =>
+        Authenticate(context, Single(form, "client_id"), Single(form, "client_secret"), options);
+
+    /// <summary>Authenticates with a Basic header, else with the id and secret the body (a form or JSON) carries.</summary>
+    public static Result Authenticate(HttpContext context, string? formClientId, string? formSecret, CidaasEmulatorOptions options)
     {
-        var formClientId = Single(form, "client_id");
-        var formSecret = Single(form, "client_secret");
         string? clientId;
         string? secret;
 

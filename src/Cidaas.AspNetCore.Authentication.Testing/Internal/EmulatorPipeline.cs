@@ -6,6 +6,8 @@ namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
 /// <summary>The emulator's single piece of middleware: record the request, apply an arranged fault, dispatch by path.</summary>
 internal static class EmulatorPipeline
 {
+    private const int MaxRecordedJsonBytes = 64 * 1024;
+
     private static readonly Dictionary<string, Func<HttpContext, CidaasEmulator, Task>> Routes = new(StringComparer.OrdinalIgnoreCase)
     {
         [DiscoveryEndpoint.Path] = DiscoveryEndpoint.HandleAsync,
@@ -96,12 +98,35 @@ internal static class EmulatorPipeline
             }
         }
 
+        string? jsonBody = null;
+        if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
+            && request.ContentLength is null or <= MaxRecordedJsonBytes)
+        {
+            // Buffered, so that the endpoint reads the same body again.
+            request.EnableBuffering();
+            try
+            {
+                using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+                var buffer = new char[MaxRecordedJsonBytes];
+                var read = await reader.ReadBlockAsync(buffer, context.RequestAborted);
+                jsonBody = new string(buffer, 0, read);
+            }
+            catch (Exception exception) when (exception is IOException or OperationCanceledException)
+            {
+                // A broken body is recorded as none; the endpoint reports the problem.
+            }
+            finally
+            {
+                request.Body.Position = 0;
+            }
+        }
+
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers)
         {
             headers[name] = values.ToString();
         }
 
-        return new CidaasEmulatorRequest(request.Method, path, request.QueryString.Value ?? "", form, headers);
+        return new CidaasEmulatorRequest(request.Method, path, request.QueryString.Value ?? "", form, headers) { JsonBody = jsonBody };
     }
 }

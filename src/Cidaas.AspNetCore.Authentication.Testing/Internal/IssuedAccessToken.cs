@@ -11,5 +11,11 @@ internal sealed class IssuedAccessToken
 
     public required DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>
+    /// The SHA-256 of the token's text. cidaas gives the id_token of an answer the access token's <c>jti</c>, so the
+    /// <c>jti</c> alone does not tell the access token from its id_token.
+    /// </summary>
+    public byte[] Fingerprint { get; set; } = [];
+
     public volatile bool Revoked;
 }

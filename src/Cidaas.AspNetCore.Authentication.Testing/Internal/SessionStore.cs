@@ -26,13 +26,36 @@ internal sealed class SessionStore
         return session;
     }
 
-    public void End(HttpContext context)
+    /// <summary>
+    /// Ends the SSO session of the browser's cookie and every SSO session with the session id <paramref name="sessionId"/>
+    /// (a token hint's <c>sid</c>); returns the session ids ended.
+    /// </summary>
+    public List<string> End(HttpContext context, string? sessionId)
     {
+        var ended = new List<string>();
+        if (sessionId is not null)
+        {
+            ended.Add(sessionId);
+            foreach (var pair in _sessions)
+            {
+                if (pair.Value.SessionId == sessionId)
+                {
+                    _sessions.TryRemove(pair);
+                }
+            }
+        }
+
         if (context.Request.Cookies.TryGetValue(CookieName, out var id) && id is not null)
         {
-            _sessions.TryRemove(id, out _);
+            if (_sessions.TryRemove(id, out var session))
+            {
+                ended.Add(session.SessionId);
+            }
+
             context.Response.Cookies.Delete(CookieName, CreateCookieOptions(context));
         }
+
+        return ended;
     }
 
     public PendingLogin AddPendingLogin(AuthorizationRequest request, DateTimeOffset now)

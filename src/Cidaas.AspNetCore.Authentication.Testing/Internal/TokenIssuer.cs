@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -10,6 +11,9 @@ internal sealed class TokenIssuer
 {
     private const string OtherClient = "another-client";
     private const string UnknownCriticalExtension = "urn:cidaas-emulator:unknown";
+
+    // cidaas writes 'amr' as numeric strings whose meaning it does not document; its code-flow token said ["2"].
+    private const string PasswordAuthenticationMethod = "2";
 
     // Times are written as claims so that defects (expired, future, missing iat) are under our control.
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -23,11 +27,14 @@ internal sealed class TokenIssuer
     /// <summary>
     /// Issues the tokens of one grant and keeps them in the token store: an access token; a refresh token for
     /// <c>offline_access</c> unless <paramref name="refreshToken"/> (the one being redeemed) is kept; an id_token for
-    /// <c>openid</c>, shaped by <paramref name="idToken"/>.
+    /// <c>openid</c>, shaped by <paramref name="idToken"/>. As cidaas's, the access token and the id_token of one answer
+    /// share <c>jti</c>, <c>sid</c>, <c>iat</c> and <c>exp</c>-style members, and a refresh grant's tokens carry no
+    /// <c>amr</c> and no <c>nonce</c>.
     /// </summary>
     public IssuedTokens Issue(AuthorizationGrant grant, string? nonce, string? refreshToken, IdTokenArrangement idToken)
     {
-        var (accessToken, record) = CreateAccessToken(grant);
+        var refreshGrant = refreshToken is not null;
+        var (accessToken, record) = CreateAccessToken(grant, nonce, refreshGrant);
         _emulator.Tokens.AddAccessToken(record);
         if (refreshToken is null && grant.HasScope("offline_access"))
         {
@@ -35,11 +42,48 @@ internal sealed class TokenIssuer
             _emulator.Tokens.AddRefreshToken(new IssuedRefreshToken { Token = refreshToken, Grant = grant });
         }
 
-        var idTokenValue = grant.HasScope("openid") ? CreateIdToken(grant, nonce, accessToken, idToken) : null;
+        var idTokenValue = grant.HasScope("openid") ? CreateIdToken(grant, record, nonce, refreshGrant, accessToken, idToken) : null;
         return new IssuedTokens(accessToken, record, idTokenValue, refreshToken);
     }
 
-    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant)
+    /// <summary>
+    /// The members cidaas puts in both tokens of one answer (see <c>docs/cidaas-compatibility.md</c>): <c>amr</c> (numeric
+    /// strings; not after a refresh), <c>sid</c>, <c>sub</c>, <c>isub</c>, <c>aud</c> (the client id as a string),
+    /// <c>auth_time</c>, <c>iss</c>, <c>jti</c>, <c>nonce</c> (not after a refresh), <c>scopes</c> (an array),
+    /// <c>roles</c> and <c>groups</c> (whatever the scopes), <c>iat</c> and <c>exp</c>. No <c>nbf</c>, <c>azp</c> or
+    /// <c>client_id</c>.
+    /// </summary>
+    private Dictionary<string, object> CreateSharedClaims(AuthorizationGrant grant, string tokenId, string? nonce, bool refreshGrant)
+    {
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (!refreshGrant)
+        {
+            claims["amr"] = new List<object> { PasswordAuthenticationMethod };
+        }
+
+        claims["sid"] = grant.SessionId;
+        claims["sub"] = grant.User.Sub;
+        claims["isub"] = grant.User.IdentityId;
+        claims["aud"] = grant.Client.ClientId;
+        claims["auth_time"] = grant.AuthTime.ToUnixTimeSeconds();
+        claims["iss"] = _emulator.Authority;
+        claims["jti"] = tokenId;
+        if (nonce is not null && !refreshGrant)
+        {
+            claims["nonce"] = nonce;
+        }
+
+        claims["scopes"] = new List<object>(grant.Scopes);
+        claims["roles"] = UserClaims.Roles(grant.User);
+        if (grant.User.Groups.Count > 0)
+        {
+            claims["groups"] = UserClaims.Groups(grant.User);
+        }
+
+        return claims;
+    }
+
+    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant, string? nonce, bool refreshGrant)
     {
         var now = Options.TimeProvider.GetUtcNow();
         var record = new IssuedAccessToken
@@ -49,25 +93,15 @@ internal sealed class TokenIssuer
             IssuedAt = now,
             ExpiresAt = now + Options.AccessTokenLifetime,
         };
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["iss"] = _emulator.Authority,
-            ["sub"] = grant.User.Sub,
-            ["aud"] = grant.Client.ClientId,
-            ["client_id"] = grant.Client.ClientId,
-            ["scopes"] = new List<object>(grant.Scopes),
-            ["roles"] = UserClaims.Roles(grant.User),
-            ["groups"] = UserClaims.Groups(grant.User),
-            ["jti"] = record.TokenId,
-            ["sid"] = grant.SessionId,
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["nbf"] = now.ToUnixTimeSeconds(),
-            ["exp"] = record.ExpiresAt.ToUnixTimeSeconds(),
-        };
-        return (Sign(claims, _emulator.Keys.Current), record);
+        var claims = CreateSharedClaims(grant, record.TokenId, nonce, refreshGrant);
+        claims["iat"] = now.ToUnixTimeSeconds();
+        claims["exp"] = record.ExpiresAt.ToUnixTimeSeconds();
+        var token = Sign(claims, _emulator.Keys.Current);
+        record.Fingerprint = Fingerprint(token);
+        return (token, record);
     }
 
-    private string CreateIdToken(AuthorizationGrant grant, string? nonce, string accessToken, IdTokenArrangement arrangement)
+    private string CreateIdToken(AuthorizationGrant grant, IssuedAccessToken accessTokenRecord, string? nonce, bool refreshGrant, string accessToken, IdTokenArrangement arrangement)
     {
         var defect = arrangement.Defect;
         if (defect == CidaasIdTokenDefect.Malformed)
@@ -83,18 +117,22 @@ internal sealed class TokenIssuer
             _ => now,
         };
         var clientId = grant.Client.ClientId;
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        var claims = CreateSharedClaims(grant, accessTokenRecord.TokenId, nonce, refreshGrant);
+        if (defect == CidaasIdTokenDefect.WrongIssuer)
         {
-            ["iss"] = defect == CidaasIdTokenDefect.WrongIssuer ? "https://wrong-issuer.example" : _emulator.Authority,
-        };
-        if (defect != CidaasIdTokenDefect.MissingSub)
-        {
-            claims["sub"] = grant.User.Sub;
+            claims["iss"] = "https://wrong-issuer.example";
         }
 
+        if (defect == CidaasIdTokenDefect.MissingSub)
+        {
+            claims.Remove("sub");
+        }
+
+        // cidaas's id_tokens carry 'aud' (a string) and no 'azp'; the defects add what they need.
         switch (defect)
         {
             case CidaasIdTokenDefect.MissingAudience:
+                claims.Remove("aud");
                 claims["azp"] = clientId;
                 break;
             case CidaasIdTokenDefect.WrongAudience:
@@ -109,12 +147,7 @@ internal sealed class TokenIssuer
                 claims["azp"] = clientId;
                 break;
             case CidaasIdTokenDefect.WrongAzp:
-                claims["aud"] = clientId;
                 claims["azp"] = OtherClient;
-                break;
-            default:
-                claims["aud"] = clientId;
-                claims["azp"] = clientId;
                 break;
         }
 
@@ -124,18 +157,16 @@ internal sealed class TokenIssuer
             claims["iat"] = issuedAt.ToUnixTimeSeconds();
         }
 
-        claims["auth_time"] = grant.AuthTime.ToUnixTimeSeconds();
         if (defect == CidaasIdTokenDefect.WrongNonce)
         {
             claims["nonce"] = RandomTokens.Create();
         }
-        else if (nonce is not null && defect != CidaasIdTokenDefect.MissingNonce)
+        else if (defect == CidaasIdTokenDefect.MissingNonce)
         {
-            claims["nonce"] = nonce;
+            claims.Remove("nonce");
         }
 
         claims["at_hash"] = ComputeAtHash(accessToken);
-        claims["sid"] = grant.SessionId;
         UserClaims.AddProfileClaims(claims, grant.User, grant);
         foreach (var (name, value) in arrangement.Members)
         {
@@ -157,7 +188,6 @@ internal sealed class TokenIssuer
                     return Handler.CreateToken(new SecurityTokenDescriptor
                     {
                         Claims = claims,
-                        TokenType = "JWT",
                         SigningCredentials = new SigningCredentials(unknownKey.WithKeyId, SecurityAlgorithms.RsaSha256),
                     });
                 }
@@ -189,7 +219,10 @@ internal sealed class TokenIssuer
         }
 
         var record = _emulator.Tokens.FindAccessToken(tokenId);
-        if (record is null || record.Revoked || record.ExpiresAt <= Options.TimeProvider.GetUtcNow())
+        if (record is null
+            || !CryptographicOperations.FixedTimeEquals(record.Fingerprint, Fingerprint(token))
+            || record.Revoked
+            || record.ExpiresAt <= Options.TimeProvider.GetUtcNow())
         {
             return null;
         }
@@ -220,14 +253,33 @@ internal sealed class TokenIssuer
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }
 
-    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null) =>
-        Handler.CreateToken(new SecurityTokenDescriptor
+    /// <summary>
+    /// Signs with RS256. cidaas's tokens have only <c>alg</c> and <c>kid</c> in their header, no <c>typ</c>; the token
+    /// handler always writes one, so the header is written again without it and the token signed anew.
+    /// </summary>
+    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null)
+    {
+        var securityKey = key.SecurityKey(Options.PublishKeyIdInJwks);
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            TokenType = "JWT",
-            SigningCredentials = new SigningCredentials(key.SecurityKey(Options.PublishKeyIdInJwks), SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(securityKey, SecurityAlgorithms.RsaSha256),
             AdditionalHeaderClaims = additionalHeader,
         });
+        var parts = token.Split('.');
+        var header = JsonNode.Parse(Base64UrlEncoder.Decode(parts[0]))!.AsObject();
+        header.Remove("typ");
+        var signingInput = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + parts[1];
+        var provider = CryptoProviderFactory.Default.CreateForSigning(securityKey, SecurityAlgorithms.RsaSha256);
+        try
+        {
+            return signingInput + "." + Base64UrlEncoder.Encode(provider.Sign(Encoding.ASCII.GetBytes(signingInput)));
+        }
+        finally
+        {
+            CryptoProviderFactory.Default.ReleaseSignatureProvider(provider);
+        }
+    }
 
     private string SignWithPublicKeyAsHmacSecret(Dictionary<string, object> claims)
     {
@@ -263,6 +315,8 @@ internal sealed class TokenIssuer
 
         return $"{parts[0]}.{parts[1]}.{Base64UrlEncoder.Encode(signature)}";
     }
+
+    private static byte[] Fingerprint(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
 
     private static string ComputeAtHash(string accessToken)
     {

@@ -55,4 +55,24 @@ internal sealed class TokenStore
             token.Revoked = true;
         }
     }
+
+    /// <summary>Revokes every access and refresh token of a session (cidaas: ending a session marks its tokens revoked).</summary>
+    public void RevokeSession(string sessionId)
+    {
+        foreach (var token in _accessTokens.Values)
+        {
+            if (token.Grant.SessionId == sessionId)
+            {
+                token.Revoked = true;
+            }
+        }
+
+        foreach (var token in _refreshTokens.Values)
+        {
+            if (token.Grant.SessionId == sessionId)
+            {
+                token.Revoked = true;
+            }
+        }
+    }
 }

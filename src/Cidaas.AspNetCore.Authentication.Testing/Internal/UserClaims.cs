@@ -1,6 +1,11 @@
+using System.Text.Json.Nodes;
+
 namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
 
-/// <summary>The user's profile claims that a set of scopes releases, shared by id_token and userinfo.</summary>
+/// <summary>
+/// The user's profile claims that a set of scopes releases (shared by id_token and userinfo), and the shapes of roles and
+/// groups: in tokens <c>{groupId, roles}</c> as cidaas's real tokens; in userinfo and introspection with <c>groupType</c>.
+/// </summary>
 internal static class UserClaims
 {
     public static void AddProfileClaims(IDictionary<string, object> claims, CidaasEmulatorUser user, AuthorizationGrant grant)
@@ -33,6 +38,22 @@ internal static class UserClaims
         {
             ["groupId"] = group.GroupId,
             ["roles"] = new List<object>(group.Roles),
+        }),
+    ];
+
+    /// <summary>The userinfo and introspection shape of the groups: <c>groupId</c>, <c>groupType</c> when known, <c>roles</c>.</summary>
+    public static JsonArray GroupsWithType(CidaasEmulatorUser user) =>
+    [
+        .. user.Groups.Select(group =>
+        {
+            var json = new JsonObject { ["groupId"] = group.GroupId };
+            if (!string.IsNullOrEmpty(group.GroupType))
+            {
+                json["groupType"] = group.GroupType;
+            }
+
+            json["roles"] = new JsonArray([.. group.Roles.Select(role => (JsonNode?)role)]);
+            return (JsonNode?)json;
         }),
     ];
 

@@ -122,7 +122,7 @@ internal sealed class CidaasAccessTokenHandler : JsonWebTokenHandler
                 throw new SecurityTokenMalformedException("The payload of the access token is not base64url.");
             }
 
-            return CidaasBearerClaims.CreateIdentity(buffer.AsSpan(0, length), validationParameters.AuthenticationType, nameType, roleType, issuer, jwtToken);
+            return CidaasBearerClaims.CreateIdentity(buffer.AsSpan(0, length), validationParameters.AuthenticationType, nameType, roleType, issuer, _options.AllowAnonymousSubject, jwtToken);
         }
         finally
         {

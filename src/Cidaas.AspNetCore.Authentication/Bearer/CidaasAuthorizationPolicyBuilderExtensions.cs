@@ -36,17 +36,28 @@ public static class CidaasAuthorizationPolicyBuilderExtensions
     }
 
     /// <summary>
-    /// Requires membership of the cidaas group <paramref name="groupId"/> (<c>groups[].groupId</c>) and, when
-    /// <paramref name="groupRole"/> is given, that role within the group (<c>groups[].roles</c>).
+    /// Requires membership of the cidaas group <paramref name="groupId"/> (<c>groups[].groupId</c>); when
+    /// <paramref name="groupRole"/> is given, that role within the group (<c>groups[].roles</c>); when
+    /// <paramref name="groupType"/> is given, that the group is of that type (<c>groups[].groupType</c>). Works with both
+    /// handlers. The group type is only known where cidaas names it: its userinfo answer with the <c>groups</c> scope and
+    /// its introspection answer; its tokens carry no <c>groupType</c>, so a policy with a type refuses users whose groups
+    /// came from a token (see <c>docs/cidaas-compatibility.md</c>).
     /// </summary>
     /// <param name="builder">The policy builder.</param>
     /// <param name="groupId">The cidaas group id.</param>
     /// <param name="groupRole">The role the user must hold in the group, or <see langword="null"/> for any member.</param>
+    /// <param name="groupType">The group's type, or <see langword="null"/> for any type.</param>
     /// <returns>The builder.</returns>
-    public static AuthorizationPolicyBuilder RequireCidaasGroup(this AuthorizationPolicyBuilder builder, string groupId, string? groupRole = null)
+    public static AuthorizationPolicyBuilder RequireCidaasGroup(this AuthorizationPolicyBuilder builder, string groupId, string? groupRole = null, string? groupType = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        if (groupType is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(groupType);
+            builder.RequireClaim(CidaasClaimTypes.GroupType, CidaasClaimTypes.GroupRoleValue(groupId, groupType));
+        }
+
         if (groupRole is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(groupRole);

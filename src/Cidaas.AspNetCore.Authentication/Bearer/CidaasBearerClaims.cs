@@ -34,6 +34,9 @@ internal static class CidaasBearerClaims
 {
     private const string JsonValueType = "JSON";
 
+    // cidaas's subject of tokens issued to a client alone (client_credentials), compared as cidaas's go-interceptor does.
+    private const string AnonymousSubject = "ANONYMOUS";
+
     // 9999-12-31T23:59:59Z, the last second a DateTime holds.
     private const double MaxNumericDate = 253_402_300_799;
 
@@ -81,8 +84,12 @@ internal static class CidaasBearerClaims
     /// <param name="nameType">The name claim type.</param>
     /// <param name="roleType">The role claim type; <c>roles</c> become claims of this type.</param>
     /// <param name="issuer">The issuer of the claims.</param>
+    /// <param name="allowAnonymous">
+    /// Whether a token without a user (no <c>sub</c>, or cidaas's <c>ANONYMOUS</c> of client_credentials tokens) is
+    /// accepted, as a client's identity without a name identifier; refused otherwise.
+    /// </param>
     /// <param name="parsed">The same payload as parsed by the token handler, whose strings are reused when given.</param>
-    public static ClaimsIdentity CreateIdentity(ReadOnlySpan<byte> utf8Json, string? authenticationType, string nameType, string roleType, string issuer, JsonWebToken? parsed = null)
+    public static ClaimsIdentity CreateIdentity(ReadOnlySpan<byte> utf8Json, string? authenticationType, string nameType, string roleType, string issuer, bool allowAnonymous, JsonWebToken? parsed = null)
     {
         var identity = new ClaimsIdentity(authenticationType, nameType, roleType);
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 32 });
@@ -92,6 +99,7 @@ internal static class CidaasBearerClaims
         }
 
         List<string>? scopes = null;
+        var hasUser = false;
         var seen = new CidaasJsonMemberNames();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -107,8 +115,11 @@ internal static class CidaasBearerClaims
             switch (member?.Kind ?? Kind.Other)
             {
                 case Kind.Subject:
-                    if (reader.TokenType == JsonTokenType.String && GetString(ref reader, name, parsed) is { Length: > 0 } subject)
+                    if (reader.TokenType == JsonTokenType.String
+                        && GetString(ref reader, name, parsed) is { Length: > 0 } subject
+                        && !subject.Equals(AnonymousSubject, StringComparison.OrdinalIgnoreCase))
                     {
+                        hasUser = true;
                         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, subject, ClaimValueTypes.String, issuer, issuer, identity));
                         identity.AddClaim(new Claim(CidaasClaimTypes.Subject, subject, ClaimValueTypes.String, issuer, issuer, identity));
                     }
@@ -170,6 +181,11 @@ internal static class CidaasBearerClaims
 
                     break;
             }
+        }
+
+        if (!hasUser && !allowAnonymous)
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.NoUser, CidaasBearerErrors.NoUserDescription);
         }
 
         return identity;

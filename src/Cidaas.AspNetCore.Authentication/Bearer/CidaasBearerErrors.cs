@@ -28,11 +28,15 @@ internal static class CidaasBearerErrors
     public const string IntrospectionNotYetValid = "CIDAAS5017: The introspected token is not valid yet ('nbf').";
     public const string IntrospectionWrongTokenType = "CIDAAS5018: The introspected token is not an access token ('token_type').";
     public const string IssuedInTheFuture = "CIDAAS5019: The token was issued in the future: its 'iat' is later than now plus the clock skew.";
+    public const string NoUser = "CIDAAS5020: The token names no user: its 'sub' is missing or 'ANONYMOUS' (a client_credentials token). Set 'AllowAnonymousSubject' to accept such tokens as a client's, as cidaas's go-interceptor does with 'AllowAnonymousSub'.";
+    public const string IntrospectionDPoP = "CIDAAS5021: The introspected token is a DPoP-bound token ('token_type' DPoP, RFC 9449). Sender-constrained tokens are not supported yet: the proof cannot be checked, so the token is refused.";
 
     public const string NotAnAccessTokenDescription = "The token is not an access token";
     public const string MalformedDescription = "The token is malformed";
     public const string InvalidLifetimeDescription = "The token lifetime is invalid";
     public const string IssuedInTheFutureDescription = "The token was issued in the future";
+    public const string NoUserDescription = "The token names no user";
+    public const string DPoPDescription = "DPoP-bound tokens are not supported";
 
     public static string ConfigurationUnavailable(string? address)
         => $"CIDAAS5003: The cidaas discovery document could not be loaded from '{address}'. No access token can be validated until it can be read.";

@@ -49,17 +49,34 @@ public class CidaasBearerOptions : JwtBearerOptions
     /// </summary>
     public ICollection<string> Audiences { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether a token that names no user is accepted: no <c>sub</c>, or cidaas's <c>sub</c> <c>ANONYMOUS</c> of tokens
+    /// issued to a client alone (client_credentials). Default <see langword="false"/>: such a token is refused
+    /// (<c>CIDAAS5020</c>), so that a machine is never taken for a signed-in user, as cidaas's go-interceptor refuses it
+    /// unless <c>AllowAnonymousSub</c>. Turn it on for APIs called by clients: the identity then has no name identifier
+    /// and no <c>sub</c> claim, and its <c>aud</c> names the calling client.
+    /// </summary>
+    public bool AllowAnonymousSubject { get; set; }
+
     /// <summary>Whether tokens are validated locally as JWTs (the default) or by asking cidaas's introspection endpoint.</summary>
     public CidaasTokenValidationMode TokenValidationMode { get; set; } = CidaasTokenValidationMode.Jwt;
 
-    /// <summary>The client id the API authenticates with at the introspection endpoint. Required in introspection mode.</summary>
+    /// <summary>
+    /// The client id the API authenticates with at the introspection endpoint. Required in introspection mode. cidaas
+    /// answers <c>active: true</c> only to a client in the token's audience: use the id (and secret) of the cidaas app the
+    /// tokens are issued to, the one named in <see cref="Audiences"/>.
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>The client secret the API authenticates with at the introspection endpoint. Required in introspection mode.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>How the API authenticates at the introspection endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>.</summary>
-    public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretPost;
+    /// <summary>
+    /// How the API authenticates at the introspection endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretBasic"/>,
+    /// the <c>Authorization: Basic</c> header cidaas's "Introspect" page documents; <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>
+    /// puts <c>client_id</c> and <c>client_secret</c> into the JSON body instead.
+    /// </summary>
+    public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretBasic;
 
     /// <summary>The introspection endpoint. Default: <c>{Authority}/token-srv/introspect</c>.</summary>
     public string? IntrospectionEndpoint { get; set; }

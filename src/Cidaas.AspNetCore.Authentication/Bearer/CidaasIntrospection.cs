@@ -86,7 +86,13 @@ internal static class CidaasIntrospection
         var parameters = options.TokenValidationParameters;
         var skew = parameters.ClockSkew;
 
-        if (CidaasJson.GetString(root, "token_type"u8) is { } tokenType
+        var tokenType = CidaasJson.GetString(root, "token_type"u8);
+        if (string.Equals(tokenType, "DPoP", StringComparison.OrdinalIgnoreCase))
+        {
+            throw CidaasBearerErrors.Invalid(CidaasBearerErrors.IntrospectionDPoP, CidaasBearerErrors.DPoPDescription);
+        }
+
+        if (tokenType is not null
             && !tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             && !tokenType.Equals("access_token", StringComparison.OrdinalIgnoreCase))
         {
@@ -128,7 +134,8 @@ internal static class CidaasIntrospection
             parameters.AuthenticationType,
             parameters.NameClaimType ?? ClaimsIdentity.DefaultNameClaimType,
             parameters.RoleClaimType ?? ClaimsIdentity.DefaultRoleClaimType,
-            issuer);
+            issuer,
+            options.AllowAnonymousSubject);
 
         var validFrom = hasNotBefore ? notBefore : issuedAt;
         var token = new CidaasIntrospectedToken(

@@ -27,10 +27,11 @@ public static class CidaasPolicies
     public static AuthorizationPolicy Role(params string[] roles)
         => new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireCidaasRole(roles).Build();
 
-    /// <summary>A policy that requires membership of a cidaas group and, when given, a role within it.</summary>
+    /// <summary>A policy that requires membership of a cidaas group and, when given, a role within it and its type.</summary>
     /// <param name="groupId">The cidaas group id.</param>
     /// <param name="groupRole">The role the user must hold in the group, or <see langword="null"/> for any member.</param>
+    /// <param name="groupType">The group's type (<c>groupType</c>), or <see langword="null"/> for any type.</param>
     /// <returns>The policy.</returns>
-    public static AuthorizationPolicy Group(string groupId, string? groupRole = null)
-        => new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireCidaasGroup(groupId, groupRole).Build();
+    public static AuthorizationPolicy Group(string groupId, string? groupRole = null, string? groupType = null)
+        => new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireCidaasGroup(groupId, groupRole, groupType).Build();
 }

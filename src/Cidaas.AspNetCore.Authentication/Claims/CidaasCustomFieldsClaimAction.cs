@@ -6,10 +6,15 @@ using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 namespace Cidaas.AspNetCore.Authentication.Claims;
 
 /// <summary>
-/// Maps each scalar member of cidaas <c>customFields</c> to a claim named <c>cidaas:custom:{name}</c>.
+/// Maps each member of cidaas <c>customFields</c> to a claim named <c>cidaas:custom:{name}</c>: a string, number or
+/// boolean as it is, an object or array (cidaas's multi-select and checkbox fields are arrays) as its JSON text with the
+/// value type <c>JSON</c>, so that no field is dropped. <see langword="null"/> and empty strings make no claim.
 /// </summary>
 public sealed class CidaasCustomFieldsClaimAction : ClaimAction
 {
+    // The value type IdentityModel and JwtBearer give JSON-valued claims.
+    private const string JsonValueType = "JSON";
+
     /// <summary>Creates the action for the <c>customFields</c> member.</summary>
     public CidaasCustomFieldsClaimAction()
         : base(CidaasClaimTypes.CustomFieldPrefix, ClaimValueTypes.String)
@@ -27,18 +32,19 @@ public sealed class CidaasCustomFieldsClaimAction : ClaimAction
 
         foreach (var field in fields.EnumerateObject())
         {
-            var value = field.Value.ValueKind switch
+            var (value, valueType) = field.Value.ValueKind switch
             {
-                JsonValueKind.String => field.Value.GetString(),
-                JsonValueKind.Number => field.Value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
+                JsonValueKind.String => (field.Value.GetString(), ValueType),
+                JsonValueKind.Number => (field.Value.GetRawText(), ValueType),
+                JsonValueKind.True => ("true", ValueType),
+                JsonValueKind.False => ("false", ValueType),
+                JsonValueKind.Object or JsonValueKind.Array => (field.Value.GetRawText(), JsonValueType),
+                _ => (null, ValueType),
             };
 
             if (!string.IsNullOrEmpty(value))
             {
-                identity.AddClaim(new Claim(CidaasClaimTypes.CustomFieldPrefix + field.Name, value, ValueType, issuer));
+                identity.AddClaim(new Claim(CidaasClaimTypes.CustomFieldPrefix + field.Name, value, valueType, issuer));
             }
         }
     }

@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 namespace Cidaas.AspNetCore.Authentication.Claims;
 
 /// <summary>
-/// Maps cidaas <c>groups: [{ "groupId": "...", "roles": ["..."] }]</c> to one <see cref="CidaasClaimTypes.Group"/>
-/// claim per group and one <see cref="CidaasClaimTypes.GroupRole"/> claim per group role, whose value
+/// Maps cidaas <c>groups: [{ "groupId": "...", "groupType": "...", "roles": ["..."] }]</c> to one
+/// <see cref="CidaasClaimTypes.Group"/> claim per group, one <see cref="CidaasClaimTypes.GroupType"/> claim per group
+/// with a <c>groupType</c>, and one <see cref="CidaasClaimTypes.GroupRole"/> claim per group role, whose values
 /// <see cref="CidaasClaimTypes.GroupRoleValue"/> writes (<c>{groupId}:{role}</c>, a <c>:</c> or <c>%</c> in the group id encoded).
 /// </summary>
 public sealed class CidaasGroupsClaimAction : ClaimAction
@@ -35,6 +36,11 @@ public sealed class CidaasGroupsClaimAction : ClaimAction
             }
 
             identity.AddClaim(new Claim(CidaasClaimTypes.Group, groupId, ValueType, issuer));
+            if (CidaasJson.TryGetMember(group, "groupType", JsonValueKind.String, out var typeElement) && typeElement.GetString() is { Length: > 0 } groupType)
+            {
+                identity.AddClaim(new Claim(CidaasClaimTypes.GroupType, CidaasClaimTypes.GroupRoleValue(groupId, groupType), ValueType, issuer));
+            }
+
             if (!CidaasJson.TryGetMember(group, "roles", JsonValueKind.Array, out var roles))
             {
                 continue;

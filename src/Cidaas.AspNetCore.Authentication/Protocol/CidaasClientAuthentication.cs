@@ -4,8 +4,9 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// How the client proves who it is to cidaas's token service (RFC 6749 §2.3.1), applied the same way to every request
 /// that <see cref="CidaasTokenClient"/> sends: <c>client_secret_post</c> writes the id and the secret into the form,
 /// <c>client_secret_basic</c> into an HTTP Basic header (each half form-url-encoded before Base64). An assertion-based
-/// method (RFC 7523: <c>client_secret_jwt</c>, <c>private_key_jwt</c>) is one more case of <see cref="ApplyTo"/>, with
-/// its key beside the secret here; no request of the token client changes for it.
+/// method (RFC 7523: <c>client_secret_jwt</c>, <c>private_key_jwt</c>) is one more case of <c>ApplyTo</c>, with
+/// its key beside the secret here; no request of the token client changes for it. Introspection, whose body is JSON at
+/// cidaas, has its own overload of <c>ApplyTo</c>.
 /// </summary>
 /// <remarks>A plain struct, not a record: a record's <c>ToString</c> would print the secret.</remarks>
 internal readonly struct CidaasClientAuthentication
@@ -46,5 +47,21 @@ internal readonly struct CidaasClientAuthentication
         }
 
         form.Add(CidaasParameterNames.ClientSecret, ClientSecret);
+    }
+
+    /// <summary>Authenticates <paramref name="request"/>, whose JSON body <paramref name="json"/> is being written (cidaas's introspection).</summary>
+    /// <param name="request">The request to the token service.</param>
+    /// <param name="json">The request's JSON object, open.</param>
+    /// <param name="cache">Holds the Basic header value of the current id and secret.</param>
+    public void ApplyTo(HttpRequestMessage request, System.Text.Json.Utf8JsonWriter json, CidaasRequestCache cache)
+    {
+        if (Method == CidaasClientAuthenticationMethod.ClientSecretBasic)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", cache.GetBasicCredentials(ClientId, ClientSecret));
+            return;
+        }
+
+        json.WriteString(CidaasParameterNames.ClientId, ClientId);
+        json.WriteString(CidaasParameterNames.ClientSecret, ClientSecret);
     }
 }

@@ -13,4 +13,10 @@ internal static class CidaasStateKeys
     public const string Purpose = "c:p";
     public const string SignInPurpose = "signin";
     public const string SignOutPurpose = "signout";
+
+    /// <summary>
+    /// The id_token, kept in the session's properties when <c>SaveTokens</c> is off, for the sign-out's
+    /// <c>id_token_hint</c> only: without a hint cidaas ignores <c>post_logout_redirect_uri</c>.
+    /// </summary>
+    public const string IdTokenHint = "c:ith";
 }

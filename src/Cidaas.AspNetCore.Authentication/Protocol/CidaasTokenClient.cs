@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -85,8 +87,11 @@ internal readonly struct CidaasTokenClient
     }
 
     /// <summary>
-    /// Asks the introspection endpoint about a token (RFC 7662 §2.1). The answer is returned as it came: the resource
-    /// server judges its status and members with its own error codes.
+    /// Asks the introspection endpoint about a token, as cidaas's own clients do: a JSON body <c>{"token": …,
+    /// "token_type_hint": …}</c>, the client authenticated with <c>Authorization: Basic</c> (cidaas's "Introspect" page and
+    /// its PHP SDK), or, with <c>client_secret_post</c>, by <c>client_id</c> and <c>client_secret</c> in the JSON body.
+    /// cidaas answers <c>active: true</c> only to a caller in the token's audience. The answer is returned as it came: the
+    /// resource server judges its status and members with its own error codes.
     /// </summary>
     /// <param name="introspectionEndpoint">The introspection endpoint.</param>
     /// <param name="token">The token.</param>
@@ -95,11 +100,21 @@ internal readonly struct CidaasTokenClient
     /// <exception cref="CidaasProtocolException">The endpoint could not be reached, timed out or answered too much.</exception>
     public async Task<CidaasBackchannelResponse> IntrospectAsync(string introspectionEndpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
-        using var form = CidaasParameterWriter.ForForm();
-        form.Add(CidaasParameterNames.Token, token);
-        form.Add(CidaasParameterNames.TokenTypeHint, tokenTypeHint);
-        using var request = CreateRequest(introspectionEndpoint, form, clientIdInForm: false);
-        return await SendAsync(request, form, IntrospectionEndpointName, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _requestCache.GetUri(introspectionEndpoint));
+        CidaasBackchannel.AcceptJson(request);
+        var body = new ArrayBufferWriter<byte>(token.Length + 128);
+        using (var json = new Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteString(CidaasParameterNames.Token, token);
+            json.WriteString(CidaasParameterNames.TokenTypeHint, tokenTypeHint);
+            _client.ApplyTo(request, json, _requestCache);
+            json.WriteEndObject();
+        }
+
+        request.Content = new ByteArrayContent(body.WrittenSpan.ToArray());
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return await CidaasBackchannel.SendAsync(_backchannel, request, _maxResponseBytes, _timeout, IntrospectionEndpointName, cancellationToken);
     }
 
     /// <summary>

@@ -88,7 +88,11 @@ internal static class CidaasSignOutFlow
     /// <summary>Marks <paramref name="properties"/> as a sign-out's state and returns the end-session URL.</summary>
     /// <param name="options">The scheme's options.</param>
     /// <param name="properties">The sign-out's properties, with the local return URL set.</param>
-    /// <param name="session">The local session's properties, whose id_token (else access token) becomes the hint.</param>
+    /// <param name="session">
+    /// The local session's properties, whose id_token (saved, or kept for the hint alone when <c>SaveTokens</c> is off;
+    /// else the saved access token) becomes the hint: cidaas finds the session from it and sends the user back to
+    /// <c>post_logout_redirect_uri</c> only with a hint.
+    /// </param>
     /// <param name="postLogoutRedirectUri">The absolute signed-out callback URL.</param>
     /// <param name="now">The time of the sign-out; the state expires <c>RemoteAuthenticationTimeout</c> later.</param>
     private static string BuildEndSessionUrl(
@@ -97,7 +101,7 @@ internal static class CidaasSignOutFlow
         CidaasFlowState.Start(properties, CidaasStateKeys.SignOutPurpose, now + options.RemoteAuthenticationTimeout);
 
         using var url = CidaasParameterWriter.ForUrl(options.EndSessionEndpoint!);
-        if (session?.GetTokenValue("id_token") is { } idToken)
+        if ((session?.GetTokenValue("id_token") ?? session?.GetString(CidaasStateKeys.IdTokenHint)) is { Length: > 0 } idToken)
         {
             url.Add(CidaasParameterNames.IdTokenHint, idToken);
         }

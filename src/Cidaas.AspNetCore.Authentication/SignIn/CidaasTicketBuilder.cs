@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Cidaas.AspNetCore.Authentication.SignIn;
 
@@ -13,6 +15,8 @@ namespace Cidaas.AspNetCore.Authentication.SignIn;
 /// </summary>
 internal static class CidaasTicketBuilder
 {
+    private static readonly string[] RolesAndGroups = ["roles", "groups"];
+
     /// <summary>Runs every claim action over the user JSON (the userinfo answer, or the id_token's payload).</summary>
     public static void AddClaims(ClaimsIdentity identity, ClaimActionCollection actions, JsonElement user, string issuer)
     {
@@ -53,6 +57,43 @@ internal static class CidaasTicketBuilder
         }
 
         properties.StoreTokens(saved);
+    }
+
+    /// <summary>
+    /// Keeps the id_token alone, when <c>SaveTokens</c> is off, as the sign-out's <c>id_token_hint</c>: cidaas ignores
+    /// <c>post_logout_redirect_uri</c> without a hint, and the id_token is the one token meant to be handed back to it.
+    /// </summary>
+    public static void KeepSignOutHint(AuthenticationProperties properties, CidaasTokenResponse tokens)
+    {
+        if (!string.IsNullOrEmpty(tokens.IdToken))
+        {
+            properties.SetString(Protocol.CidaasStateKeys.IdTokenHint, tokens.IdToken);
+        }
+    }
+
+    /// <summary>
+    /// The user JSON with the <c>roles</c> and <c>groups</c> of the validated id_token added where the userinfo answer
+    /// has none, or <see langword="null"/> when there is nothing to add. cidaas answers userinfo with <c>roles</c> only
+    /// for the <c>roles</c> scope and <c>groups</c> only for <c>groups</c>, while its id_token carries both whatever the
+    /// scopes (docs/cidaas-compatibility.md). The id_token has been validated (signature, issuer, audience, lifetime,
+    /// nonce) and its subject matched to the userinfo answer's before this runs.
+    /// </summary>
+    public static JsonDocument? AddIdTokenRolesAndGroups(JsonElement user, JsonWebToken idToken)
+    {
+        JsonObject? merged = null;
+        using var payload = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(idToken.EncodedPayload));
+        foreach (var name in RolesAndGroups)
+        {
+            if (user.TryGetProperty(name, out _) || !payload.RootElement.TryGetProperty(name, out var value))
+            {
+                continue;
+            }
+
+            merged ??= JsonObject.Create(user)!.DeepClone().AsObject();
+            merged[name] = JsonNode.Parse(value.GetRawText());
+        }
+
+        return merged is null ? null : JsonDocument.Parse(merged.ToJsonString());
     }
 
     /// <summary>The sign-in's result once <c>OnCreatingTicket</c> ran: the event's own result, else the ticket.</summary>

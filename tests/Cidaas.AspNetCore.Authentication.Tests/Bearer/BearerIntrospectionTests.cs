@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -9,10 +11,11 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
-    private Task<TestApp<CidaasBearerOptions>> StartIntrospectingApiAsync(Action<CidaasBearerOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
+    private Task<TestApp<CidaasBearerOptions>> StartIntrospectingApiAsync(Action<CidaasBearerOptions>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
         => StartAppAsync(o =>
         {
-            UseIntrospection(o, TestClients.ClientId, TestClients.ClientSecret);
+            // The client the tokens are issued to: cidaas answers active only to a caller in the token's audience.
+            UseIntrospection(o);
             o.IntrospectionCacheDuration = TimeSpan.FromSeconds(30);
             o.BackchannelTimeout = TimeSpan.FromSeconds(2);
             o.TimeProvider = _clock;
@@ -34,7 +37,13 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
             .And.Contain(CidaasBearerClaimTypes.Scope + "|orders:read");
         var request = Emulator.Requests.Single(r => r.Path == CidaasDefaults.IntrospectionPath);
         request.Method.Should().Be("POST");
-        request.Form.Should().ContainKey("token").And.Contain("token_type_hint", "access_token").And.Contain("client_id", TestClients.ClientId);
+        request.Headers["Content-Type"].Should().StartWith("application/json", "cidaas's clients all post JSON");
+        var sent = System.Text.Json.Nodes.JsonNode.Parse(request.JsonBody!)!.AsObject();
+        sent.Select(member => member.Key).Should().Equal("token", "token_type_hint");
+        sent["token_type_hint"]!.GetValue<string>().Should().Be("access_token");
+        request.Headers["Authorization"].Should().Be(
+            "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(BearerTokens.ClientId + ":" + BearerTokens.ClientSecret)),
+            "Basic is the client authentication cidaas's Introspect page documents");
     }
 
     [Fact]
@@ -208,15 +217,82 @@ public sealed class BearerIntrospectionTests(ITestOutputHelper output) : BearerT
     }
 
     [Fact]
-    public async Task Introspection_with_client_secret_basic_authenticates_in_the_header()
+    public async Task Introspection_with_client_secret_post_sends_the_credentials_in_the_json_body()
     {
-        await StartIntrospectingApiAsync(o => o.ClientAuthenticationMethod = CidaasClientAuthenticationMethod.ClientSecretBasic);
+        await StartIntrospectingApiAsync(o => o.ClientAuthenticationMethod = CidaasClientAuthenticationMethod.ClientSecretPost);
 
         (await App.GetAsync("/api/me", await GetAccessTokenAsync())).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var request = Emulator.Requests.Single(r => r.Path == CidaasDefaults.IntrospectionPath);
-        request.Headers["Authorization"].Should().StartWith("Basic ");
-        request.Form.Should().NotContainKey("client_secret");
+        request.Headers.Should().NotContainKey("Authorization");
+        var body = System.Text.Json.Nodes.JsonNode.Parse(request.JsonBody!)!.AsObject();
+        body["client_id"]!.GetValue<string>().Should().Be(BearerTokens.ClientId);
+        body.ContainsKey("client_secret").Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Api_introspecting_as_another_client_than_the_tokens_audience_is_told_inactive()
+    {
+        // cidaas's Introspect page: "Client is in the token's audience". The README says which ClientId an API uses.
+        await StartIntrospectingApiAsync(o => UseIntrospection(o, TestClients.ClientId, TestClients.ClientSecret));
+
+        ExpectInvalidToken(await App.GetAsync("/api/me", await GetAccessTokenAsync())).Should().Be("The token is not active");
+    }
+
+    [Fact]
+    public async Task Introspection_answer_for_a_DPoP_bound_token_is_refused_with_a_clear_message()
+    {
+        await StartIntrospectingApiAsync();
+        var token = await GetAccessTokenAsync();
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(
+            $$"""{"active":true,"token_type":"DPoP","aud":"{{BearerTokens.ClientId}}","iss":"{{Emulator.Authority}}","sub":"someone","exp":{{_clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds()}}}"""));
+
+        var response = await App.GetAsync("/api/me", token);
+
+        ExpectInvalidToken(response).Should().Be("DPoP-bound tokens are not supported");
+        App.Logs.Lines.Should().Contain(line => line.Contains("CIDAAS5021", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Introspected_client_credentials_token_with_sub_ANONYMOUS_needs_the_opt_in()
+    {
+        var answer = $$"""{"active":true,"token_type":"Bearer","aud":"{{BearerTokens.ClientId}}","iss":"{{Emulator.Authority}}","sub":"ANONYMOUS","scopes":["orders:read"],"exp":{{_clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds()}}}""";
+        await StartIntrospectingApiAsync(o => o.IntrospectionCacheDuration = TimeSpan.Zero);
+        var token = await GetAccessTokenAsync();
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(answer));
+
+        ExpectInvalidToken(await App.GetAsync("/api/me", token)).Should().Be("The token names no user");
+    }
+
+    [Fact]
+    public async Task Introspected_client_credentials_token_is_accepted_with_the_opt_in()
+    {
+        var answer = $$"""{"active":true,"token_type":"Bearer","aud":"{{BearerTokens.ClientId}}","iss":"{{Emulator.Authority}}","sub":"ANONYMOUS","scopes":["orders:read"],"exp":{{_clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds()}}}""";
+        await StartIntrospectingApiAsync(o => o.AllowAnonymousSubject = true);
+        var token = await GetAccessTokenAsync();
+        Emulator.Next.Fault(CidaasDefaults.IntrospectionPath, CidaasEmulatorFault.Body(answer));
+
+        (await App.GetAsync("/api/orders", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Group_type_of_the_introspection_answer_satisfies_a_group_type_policy()
+    {
+        await StartIntrospectingApiAsync();
+        var token = await GetAccessTokenAsync();
+
+        var claims = (await (await App.GetAsync("/api/me", token)).Content.ReadAsStringAsync()).Split('\n');
+
+        claims.Should().Contain(CidaasClaimTypes.GroupType + "|engineering:department");
+        (await App.GetAsync("/api/engineering/department", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await App.GetAsync("/api/engineering/project", token)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    protected override void MapEndpoints(WebApplication app)
+    {
+        base.MapEndpoints(app);
+        app.MapGet("/api/engineering/department", () => "department").RequireAuthorization(p => p.RequireCidaasGroup("engineering", groupType: "department"));
+        app.MapGet("/api/engineering/project", () => "project").RequireAuthorization(CidaasPolicies.Group("engineering", groupType: "project"));
     }
 
     private sealed class BrokenCache : IDistributedCache

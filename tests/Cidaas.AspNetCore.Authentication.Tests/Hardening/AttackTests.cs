@@ -111,7 +111,10 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [Fact]
     public async Task Authorization_response_of_another_issuer_delivered_to_a_scheme_is_refused_as_a_mix_up_before_any_code_exchange()
     {
-        await using var otherIdp = await CidaasEmulator.CreateAsync(TestClients.CreateEmulatorOptions("https://other-idp.test"));
+        SendAuthorizationResponseIssuer(EmulatorOptions);
+        var otherOptions = TestClients.CreateEmulatorOptions("https://other-idp.test");
+        SendAuthorizationResponseIssuer(otherOptions);
+        await using var otherIdp = await CidaasEmulator.CreateAsync(otherOptions);
         await StartAppAsync(configureAuthentication: a => AddSecondScheme(a, otherIdp));
         Browser.Register(otherIdp.Authority, otherIdp.CreateHandler());
 
@@ -202,6 +205,7 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
     [InlineData("ISS")]
     public async Task Parameter_names_that_differ_only_in_case_count_as_duplicates(string spelling)
     {
+        SendAuthorizationResponseIssuer(EmulatorOptions);
         await ExpectAlteredCallbackRejectedAsync(callback => callback + $"&{spelling}=smuggled", "CIDAAS1008");
     }
 
@@ -496,7 +500,8 @@ public sealed class AttackTests(ITestOutputHelper output) : SignInTestBase(outpu
         try
         {
             var jwt = new JsonWebToken(token);
-            return jwt.Subject == subject && jwt.TryGetPayloadValue<string>("nonce", out _);
+            // cidaas's access tokens carry the nonce too; 'at_hash' is the id_token's own.
+            return jwt.Subject == subject && jwt.TryGetPayloadValue<string>("at_hash", out _);
         }
         catch (ArgumentException)
         {

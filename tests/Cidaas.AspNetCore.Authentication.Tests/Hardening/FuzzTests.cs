@@ -38,6 +38,9 @@ public sealed class FuzzTests(ITestOutputHelper output) : SignInTestBase(output)
     public async Task Ten_thousand_random_callbacks_never_crash_never_sign_in_and_never_call_the_back_channel_without_state_and_correlation()
     {
         EmulatorOptions.AuthorizationCodeLifetime = TimeSpan.FromHours(1);
+        // The callbacks are judged as by a client whose IdP announces RFC 9207's iss (real cidaas does not: the
+        // emulator is told to), so that a missing iss is one more defect to refuse.
+        SendAuthorizationResponseIssuer(EmulatorOptions);
         await StartAppAsync(configureBuilder: b => b.Logging
             .AddFilter((category, level) => level >= LogLevel.Warning || (category?.StartsWith("Cidaas", StringComparison.Ordinal) == true && level >= LogLevel.Information)));
         await FillPoolAsync();

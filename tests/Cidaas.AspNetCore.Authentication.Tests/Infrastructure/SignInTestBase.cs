@@ -32,6 +32,16 @@ public abstract class SignInTestBase(ITestOutputHelper output) : CidaasTestBase<
         o.SignedOutCallbackPath = "/signout-callback-cidaas-b";
     }
 
+    /// <summary>
+    /// Makes the emulator advertise and send RFC 9207's <c>iss</c>, which real cidaas does not (docs/cidaas-compatibility.md),
+    /// for the tests of the package's mix-up defence.
+    /// </summary>
+    protected static void SendAuthorizationResponseIssuer(CidaasEmulatorOptions options)
+    {
+        options.AdvertiseAuthorizationResponseIss = true;
+        options.SendIssInAuthorizationResponse = true;
+    }
+
     /// <summary>Requests a protected page and stops at the redirect to the authorization endpoint.</summary>
     protected async Task<Uri> ChallengeAsync(string path = "/protected")
     {

@@ -133,6 +133,7 @@ public sealed class CallbackRejectionTests(ITestOutputHelper output) : SignInTes
     [InlineData("iss")]
     public async Task Callback_with_a_duplicated_parameter_is_rejected(string parameter)
     {
+        SendAuthorizationResponseIssuer(EmulatorOptions);
         var callback = await StartAppAndAuthorizeAsync();
         var value = QueryOf(callback)[parameter];
 

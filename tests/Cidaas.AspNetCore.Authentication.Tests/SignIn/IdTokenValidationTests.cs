@@ -161,6 +161,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     [Fact]
     public async Task Missing_callback_issuer_is_rejected_when_cidaas_announces_it()
     {
+        SendAuthorizationResponseIssuer(EmulatorOptions);
         await StartAppAsync();
         var authorization = await ChallengeAsync();
         Emulator.Next.AuthorizationResponseIssuer(null);

@@ -116,4 +116,47 @@ public sealed class SignOutTests(ITestOutputHelper output) : SignInTestBase(outp
         seenValidState.Should().BeTrue();
         final.Headers.Location!.ToString().Should().Be("/public?bye=1");
     }
+
+    [Fact]
+    public async Task Sign_out_without_SaveTokens_keeps_only_the_id_token_for_the_hint_and_comes_back_to_the_app()
+    {
+        // cidaas ignores post_logout_redirect_uri without a token hint ("Logout Endpoint (End-Session)" page).
+        await StartAppAsync(o => o.SaveTokens = false);
+        await SignInAsync();
+        (await (await Browser.GetAsync(TestApp.Origin + "/tokens")).Content.ReadAsStringAsync()).Should().BeEmpty("no token is saved");
+
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout?returnUrl=/public");
+        var query = QueryOf(signOut.Headers.Location!);
+        query.Should().ContainKey("id_token_hint").And.NotContainKey("access_token_hint");
+        App.SeenSecrets.Should().Contain(query["id_token_hint"], "the hint is the id_token of the sign-in");
+
+        var back = await Browser.GetAsync(signOut.Headers.Location!.ToString());
+        back.StatusCode.Should().Be(HttpStatusCode.Redirect, await back.Content.ReadAsStringAsync());
+        var final = await Browser.GetAsync(back.Headers.Location!.ToString());
+        final.Headers.Location!.ToString().Should().Be("/public");
+    }
+
+    [Fact]
+    public async Task Sign_out_ends_the_cidaas_session_so_its_access_token_is_no_longer_active()
+    {
+        string? accessToken = null;
+        await StartAppAsync(o => o.Events.OnTokenValidated = c =>
+        {
+            accessToken = c.TokenResponse.AccessToken;
+            return Task.CompletedTask;
+        });
+        await SignInAsync();
+
+        var signOut = await Browser.GetAsync(TestApp.Origin + "/signout");
+        await Browser.GetAsync(signOut.Headers.Location!.ToString());
+
+        using var client = Emulator.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, CidaasDefaults.IntrospectionPath.TrimStart('/'))
+        {
+            Content = new StringContent(new System.Text.Json.Nodes.JsonObject { ["token"] = accessToken }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await client.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the token of the ended session no longer authenticates anything");
+    }
 }

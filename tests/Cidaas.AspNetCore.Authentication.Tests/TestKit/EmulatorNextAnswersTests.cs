@@ -84,6 +84,7 @@ public sealed class EmulatorNextAnswersTests(ITestOutputHelper output) : SignInT
     [Fact]
     public async Task Userinfo_subject_and_authorization_response_issuer_are_one_shot()
     {
+        SendAuthorizationResponseIssuer(EmulatorOptions);
         await StartAppAsync();
         Emulator.Next.AuthorizationResponseIssuer("https://evil-idp.example");
         var rejected = await AuthorizeAsync(await ChallengeAsync());
