@@ -70,7 +70,7 @@ public static class CidaasBearerAuthenticationExtensions
         {
             o.Validate(authenticationScheme);
             return true;
-        });
+        }).ValidateOnStart();
         builder.Services.TryAddTransient<CidaasBearerHandler>();
         return builder;
     }
