@@ -181,6 +181,9 @@ public class CidaasOptions : RemoteAuthenticationOptions
     internal CidaasIdTokenSettings CreateIdTokenSettings(TimeProvider timeProvider, ILogger logger)
         => new(ClientId!, TokenValidationParameters, TokenHandler, SigningKeyCache, SigningKeyRefreshInterval, timeProvider, Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, logger);
 
+    /// <summary>The host's metrics and traces; set by the post-configuration, <see langword="null"/> without a host.</summary>
+    internal Diagnostics.CidaasTelemetry? Telemetry { get; set; }
+
     /// <summary>Where these options are read from in configuration; set by the configuration binder.</summary>
     internal CidaasConfigurationKeys? ConfigurationKeys { get; set; }
 

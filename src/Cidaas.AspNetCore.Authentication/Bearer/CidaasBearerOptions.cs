@@ -102,6 +102,9 @@ public class CidaasBearerOptions : JwtBearerOptions
     internal CidaasTokenClient CreateTokenClient()
         => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret!), Logger);
 
+    /// <summary>The host's metrics and traces; set by the post-configuration, <see langword="null"/> without a host.</summary>
+    internal Diagnostics.CidaasTelemetry? Telemetry { get; set; }
+
     /// <summary>Where these options are read from in configuration; set by the configuration binder.</summary>
     internal CidaasConfigurationKeys? ConfigurationKeys { get; set; }
 
