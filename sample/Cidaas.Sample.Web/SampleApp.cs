@@ -137,8 +137,10 @@ public static class SampleApp
             })
             .AddSampleApi(tenant.Authority!, tenant.ClientId!);
 
-        // A missing ClientId or ClientSecret stops the start with the handler's message instead of failing the first sign-in.
-        builder.Services.AddOptions<CidaasOptions>(CidaasDefaults.AuthenticationScheme).ValidateOnStart();
+        // AddCidaas validates the options at start: a missing ClientId or ClientSecret stops the start with one message.
+        // /health reports whether cidaas is reachable (discovery document and key set); see the README, "In production".
+        builder.Services.AddHealthChecks().AddCidaasHealthCheck();
+        SampleTelemetry.AddIfAskedFor(builder);
 
         builder.Services.AddSingleton(new SignInProvider(
             tenant.Authority!,
@@ -164,6 +166,7 @@ public static class SampleApp
         app.UseAuthorization();
         app.MapControllers();
         app.MapSampleApi();
+        app.MapHealthChecks("/health");
         return app;
     }
 }

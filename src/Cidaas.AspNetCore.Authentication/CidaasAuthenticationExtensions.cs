@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication;
+using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,12 @@ public static class CidaasAuthenticationExtensions
         CidaasBackchannelFactory.AddBackchannelClient(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
-        return builder.AddRemoteScheme<CidaasOptions, THandler>(authenticationScheme, displayName, configureOptions);
+        CidaasTelemetryPostConfigureOptions.Register<CidaasOptions>(builder.Services);
+        builder.AddRemoteScheme<CidaasOptions, THandler>(authenticationScheme, displayName, configureOptions);
+
+        // A mistake in the options stops the host at start-up with one message, instead of failing every request
+        // (the anonymous ones and the error page included) while a liveness probe still passes.
+        builder.Services.AddOptions<CidaasOptions>(authenticationScheme).ValidateOnStart();
+        return builder;
     }
 }

@@ -36,11 +36,18 @@ internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(Dy
         }
 
         var section = _configurationProvider.GetSchemeConfiguration(name);
+        SetKeys(options, new CidaasConfigurationKeys(section is IConfigurationSection { Path: { Length: > 0 } path } ? path : $"Authentication:Schemes:{name}", Keys));
         if (section.GetChildren().Any())
         {
             Bind(section, options);
         }
     }
+
+    /// <summary>The names of the options <see cref="Bind"/> reads, each under a key of the same name.</summary>
+    protected abstract IReadOnlyCollection<string> Keys { get; }
+
+    /// <summary>Remembers where the options are read from, for the messages of their validation.</summary>
+    protected abstract void SetKeys(TOptions options, CidaasConfigurationKeys keys);
 
     /// <summary>Applies the scheme's section to the options.</summary>
     protected abstract void Bind(IConfiguration section, TOptions options);

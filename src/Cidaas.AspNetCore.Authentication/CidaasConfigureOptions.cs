@@ -13,18 +13,24 @@ namespace Cidaas.AspNetCore.Authentication;
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
 {
-    protected override void Bind(IConfiguration section, CidaasOptions options)
-    {
-        SetOptions(
-            section,
-            options,
-            nameof(CidaasOptions.Authority), nameof(CidaasOptions.ClientId), nameof(CidaasOptions.ClientSecret),
+    private static readonly string[] OptionNames =
+    [
+        nameof(CidaasOptions.Authority), nameof(CidaasOptions.ClientId), nameof(CidaasOptions.ClientSecret),
             nameof(CidaasOptions.ClientAuthenticationMethod), nameof(CidaasOptions.UsePkce), nameof(CidaasOptions.SaveTokens),
             nameof(CidaasOptions.GetClaimsFromUserInfoEndpoint), nameof(CidaasOptions.RequireHttpsMetadata), nameof(CidaasOptions.MetadataAddress),
             nameof(CidaasOptions.AuthorizationEndpoint), nameof(CidaasOptions.TokenEndpoint), nameof(CidaasOptions.UserInformationEndpoint),
             nameof(CidaasOptions.EndSessionEndpoint), nameof(CidaasOptions.CallbackPath), nameof(CidaasOptions.SignedOutCallbackPath),
             nameof(CidaasOptions.SignedOutRedirectUri), nameof(CidaasOptions.AccessDeniedPath), nameof(CidaasOptions.BackchannelTimeout),
-            nameof(CidaasOptions.SignInScheme), nameof(CidaasOptions.SignOutScheme));
+            nameof(CidaasOptions.SignInScheme), nameof(CidaasOptions.SignOutScheme),
+    ];
+
+    protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope)];
+
+    protected override void SetKeys(CidaasOptions options, CidaasConfigurationKeys keys) => options.ConfigurationKeys = keys;
+
+    protected override void Bind(IConfiguration section, CidaasOptions options)
+    {
+        SetOptions(section, options, OptionNames);
 
         var scopes = GetList(section, nameof(CidaasOptions.Scope));
         if (scopes.Length > 0)

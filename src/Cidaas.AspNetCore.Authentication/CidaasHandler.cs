@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Cidaas.AspNetCore.Authentication.SignIn;
 using Microsoft.AspNetCore.Authentication;
@@ -34,7 +35,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
 {
     /// <summary>Creates the handler.</summary>
     public CidaasHandler(IOptionsMonitor<CidaasOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : base(options, logger, encoder)
+        : base(options, CidaasHandlerLoggerFactory.Wrap(logger), encoder)
     {
     }
 
@@ -80,11 +81,50 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         var url = CidaasAuthorizationRequestBuilder.Build(Options, properties, redirectUri, TimeProvider.GetUtcNow(), Logger);
 
         Logger.RedirectingToAuthorizationEndpoint(Options.AuthorizationEndpoint);
+        Options.Telemetry?.Challenge(Scheme.Name);
+        using var activity = CidaasTelemetry.StartActivity("cidaas.challenge", Scheme.Name);
         await Events.RedirectToAuthorizationEndpoint(new CidaasRedirectContext(Context, Scheme, Options, properties, url));
     }
 
-    /// <summary>The callback: the authorization response, the code exchange, the id_token, the user information, the ticket.</summary>
+    /// <summary>
+    /// The callback: the authorization response, the code exchange, the id_token, the user information, the ticket.
+    /// One activity (<c>cidaas.callback</c>) spans it, with one per step inside; its outcome is counted
+    /// (<c>cidaas.sign_ins</c>), and a failure with a CIDAAS id is logged once, at the level it calls for.
+    /// </summary>
     protected sealed override async Task<HandleRequestResult> HandleRemoteAuthenticateAsync()
+    {
+        using var activity = CidaasTelemetry.StartActivity("cidaas.callback", Scheme.Name);
+        HandleRequestResult result;
+        try
+        {
+            result = await HandleCallbackAsync();
+        }
+        catch (Exception ex)
+        {
+            CompleteSignIn(activity, CidaasTelemetry.Failure, ex);
+            throw;
+        }
+
+        CompleteSignIn(
+            activity,
+            result.Succeeded ? CidaasTelemetry.Success : result.Handled ? "handled" : result.Skipped ? "skipped" : CidaasTelemetry.Failure,
+            result.Failure);
+        return result;
+    }
+
+    private void CompleteSignIn(System.Diagnostics.Activity? activity, string outcome, Exception? failure)
+    {
+        var errorType = failure is null ? null : CidaasTelemetry.ErrorType(failure.Message);
+        if (failure is not null && CidaasSignInFailures.IsIdentified(failure))
+        {
+            CidaasSignInFailures.Log(Logger, failure);
+        }
+
+        Options.Telemetry?.SignIn(Scheme.Name, outcome, errorType);
+        CidaasTelemetry.SetOutcome(activity, outcome, errorType);
+    }
+
+    private async Task<HandleRequestResult> HandleCallbackAsync()
     {
         var stateFailure = CidaasAuthorizationResponseValidator.ValidateState(Request, Options.StateDataFormat, TimeProvider.GetUtcNow(), out var properties);
         if (stateFailure is not null || !ValidateCorrelationId(properties!))
@@ -115,14 +155,22 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
                 return eventResult;
             }
 
-            using var tokens = codeReceived.TokenResponse
-                ?? await ExchangeCodeAsync(new CidaasCodeExchangeContext(properties!, code, redirectUri, codeVerifier, codeReceived.TokenRequestParametersIfAny));
+            using var tokens = codeReceived.TokenResponse ?? await ExchangeCodeInStepAsync(properties!, code, redirectUri, codeVerifier, codeReceived);
             return await AuthenticateWithTokensAsync(tokens, properties!, configuration, nonce);
         }
         catch (CidaasProtocolException ex)
         {
             return HandleRequestResult.Fail(ex, properties);
         }
+    }
+
+    private async Task<CidaasTokenResponse> ExchangeCodeInStepAsync(
+        AuthenticationProperties properties, string code, string redirectUri, string? codeVerifier, CidaasAuthorizationCodeReceivedContext codeReceived)
+    {
+        using var step = CidaasTelemetry.StartActivity("cidaas.code_exchange", Scheme.Name);
+        var tokens = await ExchangeCodeAsync(new CidaasCodeExchangeContext(properties, code, redirectUri, codeVerifier, codeReceived.TokenRequestParametersIfAny));
+        CidaasTelemetry.SetOutcome(step, CidaasTelemetry.Success);
+        return tokens;
     }
 
     /// <summary>The steps after the code exchange: the token response, the id_token, the user information, the ticket.</summary>
@@ -142,8 +190,13 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         JsonWebToken? idToken = null;
         if (!string.IsNullOrEmpty(tokens.IdToken))
         {
-            idToken = await Options.IdTokenValidator.ValidateAsync(
-                tokens.IdToken, nonce, tokens.AccessToken, configuration, Options.CreateIdTokenSettings(TimeProvider, Logger), Context.RequestAborted);
+            using (var step = CidaasTelemetry.StartActivity("cidaas.id_token_validation", Scheme.Name))
+            {
+                idToken = await Options.IdTokenValidator.ValidateAsync(
+                    tokens.IdToken, nonce, tokens.AccessToken, configuration, Options.CreateIdTokenSettings(TimeProvider, Logger), Context.RequestAborted);
+                CidaasTelemetry.SetOutcome(step, CidaasTelemetry.Success);
+            }
+
             Logger.IdTokenValidated(idToken.Subject);
             if (await RaiseAsync(new CidaasTokenValidatedContext(Context, Scheme, Options, properties, tokens, idToken), static (events, c) => events.TokenValidated(c)) is { } validatedResult)
             {
@@ -156,7 +209,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         }
 
         using var user = Options.GetClaimsFromUserInfoEndpoint
-            ? await GetUserInformationAsync(tokens, properties)
+            ? await GetUserInformationInStepAsync(tokens, properties)
             : idToken is not null ? JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(idToken.EncodedPayload)) : null;
         if (user is null)
         {
@@ -182,8 +235,19 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         using var withIdTokenClaims = Options.GetClaimsFromUserInfoEndpoint && idToken is not null && Options.MapRolesAndGroupsFromIdToken
             ? CidaasTicketBuilder.AddIdTokenRolesAndGroups(user.RootElement, idToken)
             : null;
-        return await CreateTicketAsync(
+        using var ticketStep = CidaasTelemetry.StartActivity("cidaas.ticket", Scheme.Name);
+        var ticket = await CreateTicketAsync(
             new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role), properties, tokens, idToken, (withIdTokenClaims ?? user).RootElement);
+        CidaasTelemetry.SetOutcome(ticketStep, ticket.Succeeded ? CidaasTelemetry.Success : CidaasTelemetry.Failure);
+        return ticket;
+    }
+
+    private async Task<JsonDocument> GetUserInformationInStepAsync(CidaasTokenResponse tokens, AuthenticationProperties properties)
+    {
+        using var step = CidaasTelemetry.StartActivity("cidaas.userinfo", Scheme.Name);
+        var user = await GetUserInformationAsync(tokens, properties);
+        CidaasTelemetry.SetOutcome(step, CidaasTelemetry.Success);
+        return user;
     }
 
     /// <summary>

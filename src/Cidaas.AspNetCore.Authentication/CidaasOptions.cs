@@ -190,54 +190,76 @@ public class CidaasOptions : RemoteAuthenticationOptions
     internal CidaasIdTokenSettings CreateIdTokenSettings(TimeProvider timeProvider, ILogger logger)
         => new(ClientId!, TokenValidationParameters, TokenHandler, SigningKeyCache, SigningKeyRefreshInterval, timeProvider, Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, logger);
 
+    /// <summary>The host's metrics and traces; set by the post-configuration, <see langword="null"/> without a host.</summary>
+    internal Diagnostics.CidaasTelemetry? Telemetry { get; set; }
+
+    /// <summary>Where these options are read from in configuration; set by the configuration binder.</summary>
+    internal CidaasConfigurationKeys? ConfigurationKeys { get; set; }
+
     /// <summary>
     /// Checks that the options are usable and throws one <see cref="ArgumentException"/> that names every mistake.
     /// </summary>
     public override void Validate()
     {
         base.Validate();
+        Check(keys: null).ThrowIfAny("The cidaas authentication options are not valid:");
+    }
 
-        var check = new CidaasOptionsChecker(RequireHttpsMetadata);
+    /// <summary>
+    /// Checks the options of <paramref name="scheme"/>, as the host does when it starts (<c>AddCidaas</c> asks for that),
+    /// and throws one <see cref="ArgumentException"/> that names every mistake once, each option with its configuration
+    /// key (<c>Authentication:Schemes:{scheme}:{option}</c>).
+    /// </summary>
+    /// <param name="scheme">The scheme the options belong to.</param>
+    public override void Validate(string scheme)
+    {
+        Check(ConfigurationKeys).ThrowIfAny($"The options of the cidaas scheme '{scheme}' are not valid:");
+        base.Validate(scheme);
+    }
+
+    private CidaasOptionsChecker Check(CidaasConfigurationKeys? keys)
+    {
+        var check = new CidaasOptionsChecker(RequireHttpsMetadata, keys);
         check.CheckAuthority(Authority);
 
         if (string.IsNullOrWhiteSpace(ClientId))
         {
-            check.Add($"The '{nameof(ClientId)}' option must be set to the client id of the cidaas application.");
+            check.Add($"The {check.Option(nameof(ClientId))} must be set to the client id of the cidaas application.");
         }
 
         if (string.IsNullOrEmpty(ClientSecret))
         {
-            check.Add($"The '{nameof(ClientSecret)}' option must be set to the client secret of the cidaas application.");
+            check.Add($"The {check.Option(nameof(ClientSecret))} must be set to the client secret of the cidaas application.");
         }
 
         if (!CallbackPath.HasValue || !CallbackPath.Value!.StartsWith('/'))
         {
-            check.Add($"The '{nameof(CallbackPath)}' option must be a path that starts with '/'.");
+            check.Add($"The {check.Option(nameof(CallbackPath))} must be a path that starts with '/'.");
         }
 
         if (!SignedOutCallbackPath.HasValue || !SignedOutCallbackPath.Value!.StartsWith('/'))
         {
-            check.Add($"The '{nameof(SignedOutCallbackPath)}' option must be a path that starts with '/'.");
+            check.Add($"The {check.Option(nameof(SignedOutCallbackPath))} must be a path that starts with '/'.");
         }
         else if (SignedOutCallbackPath == CallbackPath)
         {
-            check.Add($"The '{nameof(SignedOutCallbackPath)}' option must differ from '{nameof(CallbackPath)}'.");
+            check.Add($"The {check.Option(nameof(SignedOutCallbackPath))} must differ from '{nameof(CallbackPath)}'.");
         }
 
         if (Scope.Count == 0)
         {
-            check.Add($"The '{nameof(Scope)}' option must name at least one scope (the default is 'openid profile email').");
+            check.Add($"The {check.Option(nameof(Scope))} must name at least one scope (the default is 'openid profile email').");
         }
         else if (Scope.Any(s => string.IsNullOrWhiteSpace(s) || s.Contains(' ', StringComparison.Ordinal)))
         {
-            check.Add($"Each entry of the '{nameof(Scope)}' option must be one non-empty scope without spaces.");
+            check.Add($"Each entry of the {check.Option(nameof(Scope))} must be one non-empty scope without spaces.");
         }
 
-        check.CheckEndpoint(AuthorizationEndpoint, nameof(AuthorizationEndpoint));
-        check.CheckEndpoint(TokenEndpoint, nameof(TokenEndpoint));
-        check.CheckEndpoint(UserInformationEndpoint, nameof(UserInformationEndpoint));
-        check.CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint));
-        check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress));
+        check.CheckEndpoint(AuthorizationEndpoint, nameof(AuthorizationEndpoint), CidaasDefaults.AuthorizationPath);
+        check.CheckEndpoint(TokenEndpoint, nameof(TokenEndpoint), CidaasDefaults.TokenPath);
+        check.CheckEndpoint(UserInformationEndpoint, nameof(UserInformationEndpoint), CidaasDefaults.UserInformationPath);
+        check.CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint), CidaasDefaults.EndSessionPath);
+        check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress), CidaasDefaults.DiscoveryPath);
         check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
         check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 
@@ -250,6 +272,6 @@ public class CidaasOptions : RemoteAuthenticationOptions
             check.Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none'.");
         }
 
-        check.ThrowIfAny("The cidaas authentication options are not valid:");
+        return check;
     }
 }

@@ -46,6 +46,9 @@ public sealed class CidaasProtocolException : Exception
     /// <summary>The OAuth 2.0 <c>error_uri</c>, when there was one.</summary>
     public string? ErrorUri { get; }
 
+    /// <summary>Who has to act on the failure, when the place that raised it knows better than its id.</summary>
+    internal Protocol.CidaasFailureKind? Kind { get; init; }
+
     /// <summary>The HTTP status code of the back-channel answer that failed, when there was one.</summary>
     public int? StatusCode
     {

@@ -11,8 +11,9 @@ internal static partial class LoggingExtensions
     [LoggerMessage(2, LogLevel.Debug, "Exchanging the authorization code at {TokenEndpoint} with {ClientAuthenticationMethod}.", EventName = "ExchangingCode")]
     public static partial void ExchangingCode(this ILogger logger, string? tokenEndpoint, CidaasClientAuthenticationMethod clientAuthenticationMethod);
 
-    [LoggerMessage(3, LogLevel.Information, "The token endpoint answered HTTP {StatusCode} with the OAuth error {Error}.", EventName = "TokenEndpointError")]
-    public static partial void TokenEndpointError(this ILogger logger, int statusCode, string? error);
+    // Error for a refused client (invalid_client, unauthorized_client, …), Information for a spent or expired code or refresh token.
+    [LoggerMessage(EventId = 3, Message = "The token endpoint answered HTTP {StatusCode} with the OAuth error {Error}.", EventName = "TokenEndpointError")]
+    public static partial void TokenEndpointError(this ILogger logger, LogLevel level, int statusCode, string? error);
 
     [LoggerMessage(4, LogLevel.Debug, "The id_token of subject {Subject} passed validation.", EventName = "IdTokenValidated")]
     public static partial void IdTokenValidated(this ILogger logger, string? subject);
@@ -38,8 +39,13 @@ internal static partial class LoggingExtensions
     [LoggerMessage(11, LogLevel.Warning, "A return URL that is not local to this site was replaced with '/'.", EventName = "ReturnUrlNotLocal")]
     public static partial void ReturnUrlNotLocal(this ILogger logger);
 
-    [LoggerMessage(12, LogLevel.Information, "The cidaas sign-in failed: {Reason}", EventName = "SignInFailed")]
-    public static partial void SignInFailed(this ILogger logger, string reason);
+    // The level follows who has to act (SignIn/CidaasSignInFailures): Information, Warning or Error.
+    [LoggerMessage(EventId = 12, Message = "The cidaas sign-in failed: {Reason} {Action}", EventName = "SignInFailed")]
+    public static partial void SignInFailed(this ILogger logger, LogLevel level, string reason, string action);
+
+    // 50 and up: ASP.NET Core's AuthenticationHandler logs its own ids (up to 14) in the same category.
+    [LoggerMessage(50, LogLevel.Error, "The cidaas sign-in failed with an unexpected {ExceptionType}; see the exception logged by ASP.NET Core.", EventName = "SignInFailedUnexpectedly")]
+    public static partial void SignInFailedUnexpectedly(this ILogger logger, string exceptionType);
 
     [LoggerMessage(13, LogLevel.Debug, "Requesting the user information from {UserInformationEndpoint}.", EventName = "RequestingUserInformation")]
     public static partial void RequestingUserInformation(this ILogger logger, string? userInformationEndpoint);

@@ -1,5 +1,6 @@
 using Cidaas.AspNetCore.Authentication;
 using Cidaas.AspNetCore.Authentication.Bearer;
+using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
@@ -57,6 +58,7 @@ public static class CidaasBearerAuthenticationExtensions
         builder.Services.TryAddSingleton(services => new CidaasIntrospectionCache(services.GetService<IDistributedCache>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasBearerOptions>, CidaasBearerConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasBearerOptions>, CidaasBearerPostConfigureOptions>());
+        CidaasTelemetryPostConfigureOptions.Register<CidaasBearerOptions>(builder.Services);
 
         // AddScheme<TOptions, THandler> wants an AuthenticationHandler<TOptions>; the handler is a JwtBearerHandler (its
         // options are JwtBearerOptions), so the scheme is registered the way AddScheme does it.
@@ -70,7 +72,7 @@ public static class CidaasBearerAuthenticationExtensions
         {
             o.Validate(authenticationScheme);
             return true;
-        });
+        }).ValidateOnStart();
         builder.Services.TryAddTransient<CidaasBearerHandler>();
         return builder;
     }

@@ -12,16 +12,22 @@ namespace Cidaas.AspNetCore.Authentication.Bearer;
 internal sealed class CidaasBearerConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasBearerOptions>(configurationProvider)
 {
-    protected override void Bind(IConfiguration section, CidaasBearerOptions options)
-    {
-        SetOptions(
-            section,
-            options,
-            nameof(CidaasBearerOptions.Authority), nameof(CidaasBearerOptions.Audience), nameof(CidaasBearerOptions.TokenValidationMode),
+    private static readonly string[] OptionNames =
+    [
+        nameof(CidaasBearerOptions.Authority), nameof(CidaasBearerOptions.Audience), nameof(CidaasBearerOptions.TokenValidationMode),
             nameof(CidaasBearerOptions.ClientId), nameof(CidaasBearerOptions.ClientSecret), nameof(CidaasBearerOptions.ClientAuthenticationMethod),
             nameof(CidaasBearerOptions.MetadataAddress), nameof(CidaasBearerOptions.IntrospectionEndpoint), nameof(CidaasBearerOptions.IntrospectionCacheDuration),
             nameof(CidaasBearerOptions.RequireHttpsMetadata), nameof(CidaasBearerOptions.SaveToken), nameof(CidaasBearerOptions.IncludeErrorDetails),
-            nameof(CidaasBearerOptions.BackchannelTimeout), nameof(CidaasBearerOptions.SigningKeyRefreshInterval));
+            nameof(CidaasBearerOptions.BackchannelTimeout), nameof(CidaasBearerOptions.SigningKeyRefreshInterval),
+    ];
+
+    protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, "ClockSkew", nameof(CidaasBearerOptions.Audiences)];
+
+    protected override void SetKeys(CidaasBearerOptions options, CidaasConfigurationKeys keys) => options.ConfigurationKeys = keys;
+
+    protected override void Bind(IConfiguration section, CidaasBearerOptions options)
+    {
+        SetOptions(section, options, OptionNames);
 
         if (TryGetTimeSpan(section, "ClockSkew", out var clockSkew))
         {

@@ -34,6 +34,13 @@ public class CidaasBearerHandler : JwtBearerHandler
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        var result = await AuthenticateTokenAsync();
+        BearerOptions.Telemetry?.BearerValidation(Scheme.Name, result.Succeeded ? "success" : result.None ? "none" : "failure");
+        return result;
+    }
+
+    private async Task<AuthenticateResult> AuthenticateTokenAsync()
+    {
         if (Request.Headers.Authorization.Count > 1)
         {
             // RFC 6750 §2: one token, sent one way. Two headers would be joined into one value that nobody meant.
@@ -133,6 +140,11 @@ public class CidaasBearerHandler : JwtBearerHandler
         var cache = options.IntrospectionCacheDuration > TimeSpan.Zero ? options.IntrospectionCache : null;
         var key = cache is null ? null : CidaasIntrospectionCache.CreateKey(options.IntrospectionCacheKeyPrefix!, token);
         var entry = cache is null ? null : await GetCachedAsync(cache, key!, now);
+        if (cache is not null)
+        {
+            options.Telemetry?.IntrospectionCacheLookup(Scheme.Name, hit: entry is not null);
+        }
+
         if (entry is not null)
         {
             Logger.BearerIntrospectionCacheHit();

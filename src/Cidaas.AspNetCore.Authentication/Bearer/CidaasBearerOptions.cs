@@ -119,67 +119,89 @@ public class CidaasBearerOptions : JwtBearerOptions
     internal CidaasTokenClient CreateTokenClient()
         => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret!), Logger);
 
+    /// <summary>The host's metrics and traces; set by the post-configuration, <see langword="null"/> without a host.</summary>
+    internal Diagnostics.CidaasTelemetry? Telemetry { get; set; }
+
+    /// <summary>Where these options are read from in configuration; set by the configuration binder.</summary>
+    internal CidaasConfigurationKeys? ConfigurationKeys { get; set; }
+
     /// <summary>
     /// Checks that the options are usable and throws one <see cref="ArgumentException"/> that names every mistake.
     /// </summary>
     public override void Validate()
     {
         base.Validate();
+        Check(keys: null).ThrowIfAny("The cidaas bearer options are not valid:");
+    }
 
-        var check = new CidaasOptionsChecker(RequireHttpsMetadata);
+    /// <summary>
+    /// Checks the options of <paramref name="scheme"/>, as the host does when it starts (<c>AddCidaasBearer</c> asks for
+    /// that), and throws one <see cref="ArgumentException"/> that names every mistake once, each option with its
+    /// configuration key (<c>Authentication:Schemes:{scheme}:{option}</c>).
+    /// </summary>
+    /// <param name="scheme">The scheme the options belong to.</param>
+    public override void Validate(string scheme)
+    {
+        Check(ConfigurationKeys).ThrowIfAny($"The options of the cidaas bearer scheme '{scheme}' are not valid:");
+        base.Validate(scheme);
+    }
+
+    private CidaasOptionsChecker Check(CidaasConfigurationKeys? keys)
+    {
+        var check = new CidaasOptionsChecker(RequireHttpsMetadata, keys);
         check.CheckAuthority(Authority);
 
         if (Audiences.Count == 0)
         {
-            check.Add($"The '{nameof(Audiences)}' (or '{nameof(Audience)}') option must name at least one audience: the client ids whose access tokens this API accepts.");
+            check.Add($"The {check.Option(nameof(Audiences))} (or '{nameof(Audience)}') must name at least one audience: the client ids whose access tokens this API accepts.");
         }
         else if (Audiences.Any(string.IsNullOrWhiteSpace))
         {
-            check.Add($"Each entry of the '{nameof(Audiences)}' option must be a non-empty client id.");
+            check.Add($"Each entry of the {check.Option(nameof(Audiences))} must be a non-empty client id.");
         }
 
         var hasConfiguration = Configuration is not null || ConfigurationManager is not null;
         if (!Enum.IsDefined(TokenValidationMode))
         {
-            check.Add($"The '{nameof(TokenValidationMode)}' option must be Jwt or Introspection.");
+            check.Add($"The {check.Option(nameof(TokenValidationMode))} must be Jwt or Introspection.");
         }
         else if (TokenValidationMode == CidaasTokenValidationMode.Introspection)
         {
             if (string.IsNullOrWhiteSpace(ClientId))
             {
-                check.Add($"The '{nameof(ClientId)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
+                check.Add($"The {check.Option(nameof(ClientId))} must be set in introspection mode: the API authenticates at the introspection endpoint.");
             }
 
             if (string.IsNullOrEmpty(ClientSecret))
             {
-                check.Add($"The '{nameof(ClientSecret)}' option must be set in introspection mode: the API authenticates at the introspection endpoint.");
+                check.Add($"The {check.Option(nameof(ClientSecret))} must be set in introspection mode: the API authenticates at the introspection endpoint.");
             }
 
             check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
             if (string.IsNullOrEmpty(IntrospectionEndpoint))
             {
-                check.Add($"The '{nameof(IntrospectionEndpoint)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
+                check.Add($"The {check.Option(nameof(IntrospectionEndpoint))} must be set (it is derived from '{nameof(Authority)}' when that is set).");
             }
             else
             {
-                check.CheckEndpoint(IntrospectionEndpoint, nameof(IntrospectionEndpoint));
+                check.CheckEndpoint(IntrospectionEndpoint, nameof(IntrospectionEndpoint), CidaasDefaults.IntrospectionPath);
             }
         }
         else if (!hasConfiguration && string.IsNullOrEmpty(MetadataAddress))
         {
-            check.Add($"The '{nameof(MetadataAddress)}' option must be set (it is derived from '{nameof(Authority)}' when that is set).");
+            check.Add($"The {check.Option(nameof(MetadataAddress))} must be set (it is derived from '{nameof(Authority)}' when that is set).");
         }
 
-        check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress));
+        check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress), CidaasDefaults.DiscoveryPath);
 
         if (IntrospectionCacheDuration < TimeSpan.Zero)
         {
-            check.Add($"The '{nameof(IntrospectionCacheDuration)}' option must not be negative (zero turns the cache off).");
+            check.Add($"The {check.Option(nameof(IntrospectionCacheDuration))} must not be negative (zero turns the cache off).");
         }
 
         if (SigningKeyRefreshInterval < TimeSpan.Zero)
         {
-            check.Add($"The '{nameof(SigningKeyRefreshInterval)}' option must not be negative.");
+            check.Add($"The {check.Option(nameof(SigningKeyRefreshInterval))} must not be negative.");
         }
 
         check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
@@ -203,7 +225,7 @@ public class CidaasBearerOptions : JwtBearerOptions
             check.Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none' or a symmetric (HS*) algorithm: cidaas signs with RSA keys.");
         }
 
-        check.ThrowIfAny("The cidaas bearer options are not valid:");
+        return check;
     }
 
     private static bool IsForbiddenAlgorithm(string algorithm)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Cidaas.AspNetCore.Authentication.Diagnostics;
 
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
@@ -22,16 +23,22 @@ internal static class CidaasBackchannel
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var call = CidaasBackchannelCall.Start(client, CidaasTelemetry.EndpointTag(endpointName), started);
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            call.StatusCode = (int)response.StatusCode;
             if (response.Content.Headers.ContentLength is long length && length > maxResponseBytes)
             {
-                throw new CidaasProtocolException(CidaasErrors.ResponseTooLarge(endpointName, maxResponseBytes)) { StatusCode = (int)response.StatusCode };
+                throw call.Fail(new CidaasProtocolException(CidaasErrors.ResponseTooLarge(endpointName, maxResponseBytes)) { StatusCode = (int)response.StatusCode });
             }
 
             var body = await ReadCappedAsync(response.Content, maxResponseBytes, endpointName, timeoutSource.Token);
-            return new CidaasBackchannelResponse(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+            return call.Succeed(new CidaasBackchannelResponse(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType));
+        }
+        catch (CidaasProtocolException ex)
+        {
+            throw call.Fail(ex);
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -40,12 +47,16 @@ internal static class CidaasBackchannel
             if (timeoutSource.IsCancellationRequested || ex is TaskCanceledException { InnerException: TimeoutException }
                 || System.Diagnostics.Stopwatch.GetElapsedTime(started) >= timeout - TimerSlack)
             {
-                throw new CidaasProtocolException(CidaasErrors.Timeout(endpointName, timeout), ex);
+                throw call.Fail(new CidaasProtocolException(CidaasErrors.Timeout(endpointName, timeout), ex));
             }
 
             // The message of HttpRequestException names the host and the socket error, never the request body.
             var reason = ex is HttpRequestException { Message: { Length: > 0 } message } ? message : "the connection was closed";
-            throw new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, reason), ex);
+            throw call.Fail(new CidaasProtocolException(CidaasErrors.Unreachable(endpointName, reason), ex));
+        }
+        finally
+        {
+            call.End();
         }
     }
 

@@ -29,7 +29,12 @@ internal static class CidaasBackchannelFactory
     public static HttpClient Create(HttpMessageHandler? handler, IHttpClientFactory factory, TimeSpan timeout, int maxResponseSize)
     {
         var client = handler is not null ? new HttpClient(handler) : factory.CreateClient(CidaasDefaults.BackchannelHttpClientName);
-        client.Timeout = timeout;
+        if (timeout > TimeSpan.Zero)
+        {
+            // A timeout that is not positive is named by the options' validation, which runs after this.
+            client.Timeout = timeout;
+        }
+
         client.MaxResponseContentBufferSize = maxResponseSize;
         client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
         return client;

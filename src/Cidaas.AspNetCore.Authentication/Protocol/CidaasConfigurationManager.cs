@@ -1,3 +1,4 @@
+using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -24,8 +25,9 @@ internal sealed class CidaasConfigurationManager : BaseConfigurationManager, ICo
     private Task<OpenIdConnectConfiguration>? _firstLoad;
     private volatile bool _loaded;
 
-    public CidaasConfigurationManager(IConfigurationManager<OpenIdConnectConfiguration> inner)
+    public CidaasConfigurationManager(IConfigurationManager<OpenIdConnectConfiguration> inner, CidaasMeasuredDocumentRetriever? documents = null)
     {
+        Documents = documents;
         _inner = inner;
         if (inner is BaseConfigurationManager manager)
         {
@@ -59,10 +61,9 @@ internal sealed class CidaasConfigurationManager : BaseConfigurationManager, ICo
             return null;
         }
 
-        var manager = new ConfigurationManager<OpenIdConnectConfiguration>(
-            metadataAddress,
-            retriever,
-            new HttpDocumentRetriever(backchannel) { RequireHttps = requireHttpsMetadata && !CidaasUrls.IsLoopback(metadataAddress) })
+        var documents = new CidaasMeasuredDocumentRetriever(
+            new HttpDocumentRetriever(backchannel) { RequireHttps = requireHttpsMetadata && !CidaasUrls.IsLoopback(metadataAddress) }, backchannel, metadataAddress);
+        var manager = new ConfigurationManager<OpenIdConnectConfiguration>(metadataAddress, retriever, documents)
         {
             AutomaticRefreshInterval = automaticRefreshInterval,
         };
@@ -72,8 +73,14 @@ internal sealed class CidaasConfigurationManager : BaseConfigurationManager, ICo
             manager.RefreshInterval = interval;
         }
 
-        return new CidaasConfigurationManager(manager);
+        return new CidaasConfigurationManager(manager, documents);
     }
+
+    /// <summary>The retriever of the documents, which knows how the last load ended (for the health check).</summary>
+    public CidaasMeasuredDocumentRetriever? Documents { get; }
+
+    /// <summary>Whether a configuration was loaded: sign-ins are served from it even while refreshes fail.</summary>
+    public bool HasConfiguration => _loaded;
 
     public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
         => _loaded ? _inner.GetConfigurationAsync(cancel) : GetFirstConfigurationAsync(cancel);

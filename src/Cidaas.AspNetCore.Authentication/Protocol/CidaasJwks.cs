@@ -31,7 +31,7 @@ internal static class CidaasJwks
         var status = (int)response.StatusCode;
         if (!response.IsSuccess)
         {
-            throw new CidaasProtocolException(describe(CidaasJwksProblem.Status, status));
+            throw new CidaasProtocolException(describe(CidaasJwksProblem.Status, status)) { Kind = CidaasFailureKind.Unavailable };
         }
 
         IList<SecurityKey> keys;
@@ -41,10 +41,10 @@ internal static class CidaasJwks
         }
         catch (ArgumentException ex)
         {
-            throw new CidaasProtocolException(describe(CidaasJwksProblem.NotJson, status), ex);
+            throw new CidaasProtocolException(describe(CidaasJwksProblem.NotJson, status), ex) { Kind = CidaasFailureKind.Unavailable };
         }
 
         // An empty set would replace the cached keys with nothing: it counts as a failed fetch, and the keys are kept.
-        return keys.Count > 0 ? keys : throw new CidaasProtocolException(describe(CidaasJwksProblem.NoSigningKeys, status));
+        return keys.Count > 0 ? keys : throw new CidaasProtocolException(describe(CidaasJwksProblem.NoSigningKeys, status)) { Kind = CidaasFailureKind.Unavailable };
     }
 }

@@ -1,3 +1,4 @@
+using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
@@ -39,6 +40,9 @@ internal sealed class CidaasSigningKeyCache
     /// the refresh is asked for, so that a test can hold one request exactly there.
     /// </summary>
     internal Func<CancellationToken, Task>? BeforeRefresh { get; set; }
+
+    /// <summary>Counts the fetches (<c>cidaas.signing_keys.refreshes</c>); set by the scheme's post-configuration.</summary>
+    internal CidaasTelemetry? Telemetry { get; set; }
 
     /// <summary>The keys to validate with: the refetched ones when they are newer than this configuration's.</summary>
     public ICollection<SecurityKey> GetKeys(OpenIdConnectConfiguration configuration)
@@ -196,6 +200,7 @@ internal sealed class CidaasSigningKeyCache
                 _flight = null;
             }
 
+            Telemetry?.SigningKeyRefresh(succeeded: true);
             flight.SetResult(keys);
         }
         catch (Exception ex)
@@ -207,6 +212,7 @@ internal sealed class CidaasSigningKeyCache
                 _flight = null;
             }
 
+            Telemetry?.SigningKeyRefresh(succeeded: false);
             flight.SetException(ex);
 
             // Observed here: when every caller stopped waiting, nobody else would.

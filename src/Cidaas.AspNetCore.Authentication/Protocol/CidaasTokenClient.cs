@@ -170,7 +170,11 @@ internal readonly struct CidaasTokenClient
 
         using (document)
         {
-            _logger.TokenEndpointError(status, error is null ? null : CidaasErrors.Clean(error));
+            var level = CidaasFailureKinds.LevelOf(CidaasFailureKinds.OfTokenError(error));
+            if (_logger.IsEnabled(level))
+            {
+                _logger.TokenEndpointError(level, status, error is null ? null : CidaasErrors.Clean(error));
+            }
             if (error is null)
             {
                 throw new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };

@@ -12,7 +12,12 @@ internal static class CidaasFailurePage
     public static async Task WriteAsync(HttpResponse response, Exception failure, ILogger logger, CancellationToken cancellationToken)
     {
         var message = failure is CidaasProtocolException ? failure.Message : "An unexpected error occurred while completing the sign-in.";
-        logger.SignInFailed(message);
+        if (!CidaasSignInFailures.IsIdentified(failure))
+        {
+            // An identified failure was logged when it happened, at its level.
+            logger.SignInFailedUnexpectedly(failure.GetType().Name);
+        }
+
         response.Clear();
         response.StatusCode = StatusCodes.Status400BadRequest;
         response.ContentType = "text/plain; charset=utf-8";

@@ -55,7 +55,7 @@ public sealed class BearerOptionsTests(ITestOutputHelper output) : BearerTestBas
         var act = () => provider.GetRequiredService<IOptionsMonitor<CidaasBearerOptions>>().Get(CidaasDefaults.BearerAuthenticationScheme);
 
         act.Should().Throw<ArgumentException>()
-            .Which.Message.Should().Contain("'Authority' option must use https")
+            .Which.Message.Should().Contain("'Authority' option (configuration key 'Authentication:Schemes:CidaasBearer:Authority') must use https")
             .And.Contain("'Audiences'")
             .And.Contain("'ClientId'")
             .And.Contain("'ClientSecret'")

@@ -1,0 +1,13 @@
+namespace Cidaas.AspNetCore.Authentication;
+
+/// <summary>
+/// Where a scheme's options are read from in configuration (<c>Authentication:Schemes:{scheme}</c>) and which options
+/// the binder reads there, so that <c>Validate</c> can name the key a user would set next to each option.
+/// </summary>
+/// <param name="SectionPath">The full path of the scheme's section, for example <c>Authentication:Schemes:Cidaas</c>.</param>
+/// <param name="Options">The names of the options the binder reads from the section.</param>
+internal sealed record CidaasConfigurationKeys(string SectionPath, IReadOnlyCollection<string> Options)
+{
+    /// <summary>The configuration key of the option, or <see langword="null"/> when it is not read from configuration.</summary>
+    public string? KeyOf(string option) => Options.Contains(option) ? SectionPath + ":" + option : null;
+}
