@@ -24,7 +24,7 @@ internal static class DiscoveryEndpoint
             ["revocation_endpoint"] = authority + RevocationEndpoint.Path,
             ["response_types_supported"] = Array("code"),
             ["response_modes_supported"] = Array("query"),
-            ["grant_types_supported"] = Array("authorization_code", "refresh_token"),
+            ["grant_types_supported"] = Array("authorization_code", "refresh_token", "client_credentials"),
             ["subject_types_supported"] = Array("public"),
             ["id_token_signing_alg_values_supported"] = Array("RS256"),
             ["scopes_supported"] = Array("openid", "profile", "email", "phone", "roles", "groups", "offline_access"),

@@ -33,7 +33,7 @@ internal static class IntrospectionEndpoint
         }
 
         var refreshToken = emulator.Tokens.FindRefreshToken(token);
-        if (refreshToken is not null && !refreshToken.Revoked)
+        if (refreshToken is not null && refreshToken.IsActive(emulator.Options.TimeProvider.GetUtcNow()))
         {
             await Responses.WriteJsonAsync(context, new JsonObject
             {

@@ -11,5 +11,11 @@ internal sealed class IssuedAccessToken
 
     public required DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>The refresh-token family the token was issued in, when the grant has refresh tokens.</summary>
+    public RefreshTokenFamily? Family { get; init; }
+
     public volatile bool Revoked;
+
+    /// <summary>Revoked itself, or with its refresh-token family.</summary>
+    public bool IsRevoked => Revoked || Family?.Revoked == true;
 }

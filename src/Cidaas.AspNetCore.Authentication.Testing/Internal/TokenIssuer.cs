@@ -21,33 +21,50 @@ internal sealed class TokenIssuer
     private CidaasEmulatorOptions Options => _emulator.Options;
 
     /// <summary>
-    /// Issues the tokens of one grant and keeps them in the token store: an access token; a refresh token for
-    /// <c>offline_access</c> unless <paramref name="refreshToken"/> (the one being redeemed) is kept; an id_token for
-    /// <c>openid</c>, shaped by <paramref name="idToken"/>.
+    /// Issues the tokens of one grant and keeps them in the token store: an access token; for <c>offline_access</c> a
+    /// refresh token, unless <paramref name="redeemed"/> (the refresh token being redeemed) is kept because its client does
+    /// not rotate refresh tokens; an id_token for <c>openid</c>, shaped by <paramref name="idToken"/>. A client-only grant
+    /// (<c>client_credentials</c>) gets an access token alone.
     /// </summary>
-    public IssuedTokens Issue(AuthorizationGrant grant, string? nonce, string? refreshToken, IdTokenArrangement idToken)
+    public IssuedTokens Issue(AuthorizationGrant grant, string? nonce, IdTokenArrangement idToken, IssuedRefreshToken? redeemed = null)
     {
-        var (accessToken, record) = CreateAccessToken(grant);
+        var now = Options.TimeProvider.GetUtcNow();
+        var family = redeemed?.Family ?? (grant.HasScope("offline_access") && !grant.IsClientOnly ? new RefreshTokenFamily() : null);
+        var (accessToken, record) = CreateAccessToken(grant, family, now);
         _emulator.Tokens.AddAccessToken(record);
-        if (refreshToken is null && grant.HasScope("offline_access"))
+        string? refreshToken = null;
+        if (redeemed is not null && !redeemed.Grant.Client.RotateRefreshTokens)
+        {
+            refreshToken = redeemed.Token;
+        }
+        else if (family is not null)
         {
             refreshToken = RandomTokens.Create();
-            _emulator.Tokens.AddRefreshToken(new IssuedRefreshToken { Token = refreshToken, Grant = grant });
+            _emulator.Tokens.AddRefreshToken(new IssuedRefreshToken
+            {
+                Token = refreshToken,
+
+                // RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces (a refresh may narrow the
+                // access token's scope only), and the family keeps its absolute lifetime.
+                Grant = redeemed?.Grant ?? grant,
+                Family = family,
+                ExpiresAt = redeemed?.ExpiresAt ?? now + Options.RefreshTokenLifetime,
+            });
         }
 
-        var idTokenValue = grant.HasScope("openid") ? CreateIdToken(grant, nonce, accessToken, idToken) : null;
+        var idTokenValue = grant.HasScope("openid") && !grant.IsClientOnly ? CreateIdToken(grant, nonce, accessToken, idToken) : null;
         return new IssuedTokens(accessToken, record, idTokenValue, refreshToken);
     }
 
-    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant)
+    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant, RefreshTokenFamily? family, DateTimeOffset now)
     {
-        var now = Options.TimeProvider.GetUtcNow();
         var record = new IssuedAccessToken
         {
             TokenId = RandomTokens.CreateId(),
             Grant = grant,
             IssuedAt = now,
-            ExpiresAt = now + Options.AccessTokenLifetime,
+            ExpiresAt = now + (grant.Client.AccessTokenLifetime ?? Options.AccessTokenLifetime),
+            Family = family,
         };
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -56,14 +73,19 @@ internal sealed class TokenIssuer
             ["aud"] = grant.Client.ClientId,
             ["client_id"] = grant.Client.ClientId,
             ["scopes"] = new List<object>(grant.Scopes),
-            ["roles"] = UserClaims.Roles(grant.User),
-            ["groups"] = UserClaims.Groups(grant.User),
-            ["jti"] = record.TokenId,
-            ["sid"] = grant.SessionId,
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["nbf"] = now.ToUnixTimeSeconds(),
-            ["exp"] = record.ExpiresAt.ToUnixTimeSeconds(),
         };
+        if (!grant.IsClientOnly)
+        {
+            // cidaas's client-only tokens (sub "ANONYMOUS") carry no roles and no groups.
+            claims["roles"] = UserClaims.Roles(grant.User);
+            claims["groups"] = UserClaims.Groups(grant.User);
+        }
+
+        claims["jti"] = record.TokenId;
+        claims["sid"] = grant.SessionId;
+        claims["iat"] = now.ToUnixTimeSeconds();
+        claims["nbf"] = now.ToUnixTimeSeconds();
+        claims["exp"] = record.ExpiresAt.ToUnixTimeSeconds();
         return (Sign(claims, _emulator.Keys.Current), record);
     }
 
@@ -189,7 +211,7 @@ internal sealed class TokenIssuer
         }
 
         var record = _emulator.Tokens.FindAccessToken(tokenId);
-        if (record is null || record.Revoked || record.ExpiresAt <= Options.TimeProvider.GetUtcNow())
+        if (record is null || record.IsRevoked || record.ExpiresAt <= Options.TimeProvider.GetUtcNow())
         {
             return null;
         }
