@@ -1,5 +1,6 @@
 using Cidaas.AspNetCore.Authentication;
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Cidaas.AspNetCore.Authentication.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,7 @@ public static class CidaasAuthenticationExtensions
         CidaasBackchannelFactory.AddBackchannelClient(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
+        builder.Services.AddCidaasUserTokens();
         return builder.AddRemoteScheme<CidaasOptions, THandler>(authenticationScheme, displayName, configureOptions);
     }
 }

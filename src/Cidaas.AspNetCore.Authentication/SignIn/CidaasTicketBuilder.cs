@@ -53,6 +53,7 @@ internal static class CidaasTicketBuilder
         }
 
         properties.StoreTokens(saved);
+        Tokens.CidaasUserTokenManager.StoreLifetime(properties, tokens.ExpiresIn);
     }
 
     /// <summary>The sign-in's result once <c>OnCreatingTicket</c> ran: the event's own result, else the ticket.</summary>
