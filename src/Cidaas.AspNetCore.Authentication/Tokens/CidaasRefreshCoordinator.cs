@@ -204,8 +204,9 @@ internal sealed class CidaasRefreshCoordinator
             }
 
             var now = request.TimeProvider.GetUtcNow();
-            DateTimeOffset? expiresAt = tokens.ExpiresIn is long seconds and > 0 && seconds < (DateTimeOffset.MaxValue - now).TotalSeconds
-                ? now + TimeSpan.FromSeconds(seconds)
+            // Whole milliseconds, as the shared result entry keeps them, so that every instance hands out the same expiry.
+            DateTimeOffset? expiresAt = tokens.ExpiresIn is long seconds and > 0 && seconds < (DateTimeOffset.MaxValue - now).TotalSeconds - 1
+                ? DateTimeOffset.FromUnixTimeMilliseconds((now + TimeSpan.FromSeconds(seconds)).ToUnixTimeMilliseconds())
                 : null;
             var refreshToken = string.IsNullOrEmpty(tokens.RefreshToken) || tokens.RefreshToken == request.RefreshToken ? null : tokens.RefreshToken;
             request.Logger.AccessTokenRefreshed(request.SchemeName, expiresAt);
