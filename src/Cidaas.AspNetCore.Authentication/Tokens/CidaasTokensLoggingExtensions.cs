@@ -43,4 +43,7 @@ internal static partial class CidaasTokensLoggingExtensions
 
     [LoggerMessage(730, LogLevel.Debug, "The API answered 401 to a request with the user's access token; renewing the token and sending the request once more.", EventName = "RetryingWithRenewedToken")]
     public static partial void RetryingWithRenewedToken(this ILogger logger);
+
+    [LoggerMessage(731, LogLevel.Warning, "The API answered 401, but the request is not sent again: its body is a stream of unknown length or larger than 1 MiB, so it cannot be replayed. Send a body of known length (e.g. ByteArrayContent) to get the retry.", EventName = "RetryImpossible")]
+    public static partial void RetryImpossible(this ILogger logger);
 }
