@@ -19,4 +19,18 @@ public static class CidaasHttpClientBuilderExtensions
         builder.Services.AddCidaasUserTokens();
         return builder.AddHttpMessageHandler(services => ActivatorUtilities.CreateInstance<CidaasUserAccessTokenHandler>(services));
     }
+
+    /// <summary>
+    /// The client's requests carry a token of the named cidaas client (<c>AddCidaasClientCredentials(name, …)</c>); on a
+    /// 401 a new token is fetched once and the request sent once more.
+    /// </summary>
+    /// <param name="builder">The <see cref="IHttpClientBuilder"/>.</param>
+    /// <param name="name">The name given to <c>AddCidaasClientCredentials</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IHttpClientBuilder AddCidaasClientAccessTokenHandler(this IHttpClientBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return builder.AddHttpMessageHandler(services => new CidaasClientAccessTokenHandler(services.GetRequiredService<CidaasClientTokenCache>(), name));
+    }
 }

@@ -63,7 +63,7 @@ internal sealed class CidaasUserAccessTokenHandler : DelegatingHandler
     }
 
     /// <summary>Makes the body sendable twice: buffers it when its length is known and small enough.</summary>
-    private static async Task<bool> PrepareReplayAsync(HttpContent? content, CancellationToken cancellationToken)
+    internal static async Task<bool> PrepareReplayAsync(HttpContent? content, CancellationToken cancellationToken)
     {
         if (content is null)
         {
