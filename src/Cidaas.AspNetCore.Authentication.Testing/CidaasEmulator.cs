@@ -27,6 +27,7 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 {
     private readonly Lock _requestsLock = new();
     private readonly Queue<CidaasEmulatorRequest> _requests = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _grantCounters = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private TestServer? _testServer;
     private int _disposed;
@@ -149,6 +150,19 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Counts the requests to the token endpoint with a <c>grant_type</c> (e.g. <c>refresh_token</c>,
+    /// <c>client_credentials</c>), answered or not, since the emulator started; independent of
+    /// <see cref="CidaasEmulatorOptions.MaxRecordedRequests"/> and <see cref="ClearRequests"/>.
+    /// </summary>
+    /// <param name="grantType">The grant type (ordinal).</param>
+    /// <returns>The number of requests.</returns>
+    public int CountTokenRequests(string grantType)
+    {
+        ArgumentNullException.ThrowIfNull(grantType);
+        return _grantCounters.TryGetValue(grantType, out var count) ? count : 0;
+    }
+
     /// <summary>Forgets the recorded requests.</summary>
     public void ClearRequests()
     {
@@ -223,7 +237,7 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         }
 
         var grant = new AuthorizationGrant(client, account, scopes, RandomTokens.CreateId(), Options.TimeProvider.GetUtcNow());
-        var issued = TokenIssuer.Issue(grant, nonce: null, refreshToken: null, IdTokenArrangement.None);
+        var issued = TokenIssuer.Issue(grant, nonce: null, IdTokenArrangement.None);
         return Task.FromResult(new CidaasEmulatorTokens
         {
             AccessToken = issued.AccessToken,
@@ -270,7 +284,7 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         {
             if (client is null || refreshToken.Grant.Client.ClientId == client.ClientId)
             {
-                refreshToken.Revoked = true;
+                Tokens.RevokeRefreshToken(token);
             }
 
             return;
@@ -295,6 +309,12 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 
     internal void Record(CidaasEmulatorRequest request)
     {
+        if (string.Equals(request.Path, Endpoints.TokenEndpoint.Path, StringComparison.OrdinalIgnoreCase)
+            && request.Form.TryGetValue("grant_type", out var grantType) && grantType.Length <= 100)
+        {
+            _grantCounters.AddOrUpdate(grantType, 1, static (_, count) => count + 1);
+        }
+
         var limit = Options.MaxRecordedRequests;
         if (limit <= 0)
         {

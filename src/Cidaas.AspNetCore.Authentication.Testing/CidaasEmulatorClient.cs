@@ -35,4 +35,18 @@ public sealed class CidaasEmulatorClient
 
     /// <summary>The scopes the client may ask for; empty means any scope.</summary>
     public IList<string> AllowedScopes { get; init; } = new List<string>();
+
+    /// <summary>
+    /// Whether a refresh replaces the refresh token with a new one (rotation, RFC 9700 §4.14.2). Default
+    /// <see langword="true"/>, as cidaas answers a refresh with a new <c>refresh_token</c>. A rotated refresh token that
+    /// is used again revokes its whole family: every refresh token rotated from the same sign-in and the access tokens
+    /// issued with them. <see langword="false"/>: the refresh token stays the same and the answer repeats it.
+    /// </summary>
+    public bool RotateRefreshTokens { get; set; } = true;
+
+    /// <summary>
+    /// How long the access tokens issued to this client are valid (cidaas's per-app <c>token_lifetime_in_seconds</c>);
+    /// <see langword="null"/>, the default, takes <see cref="CidaasEmulatorOptions.AccessTokenLifetime"/>.
+    /// </summary>
+    public TimeSpan? AccessTokenLifetime { get; set; }
 }

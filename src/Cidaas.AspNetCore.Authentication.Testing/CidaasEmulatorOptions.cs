@@ -32,6 +32,12 @@ public sealed class CidaasEmulatorOptions
     /// <summary>How long an access token is valid.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a refresh token is valid, counted from the sign-in: rotation keeps the first token's expiry. Default
+    /// 15,780,000 seconds, cidaas's default <c>refresh_token_lifetime_in_seconds</c>.
+    /// </summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromSeconds(15_780_000);
+
     /// <summary>How long an id_token is valid.</summary>
     public TimeSpan IdTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 

@@ -1,6 +1,7 @@
 using Cidaas.AspNetCore.Authentication;
 using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Cidaas.AspNetCore.Authentication.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,7 @@ public static class CidaasAuthenticationExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
         CidaasTelemetryPostConfigureOptions.Register<CidaasOptions>(builder.Services);
+        builder.Services.AddCidaasUserTokens();
         builder.AddRemoteScheme<CidaasOptions, THandler>(authenticationScheme, displayName, configureOptions);
 
         // A mistake in the options stops the host at start-up with one message, instead of failing every request

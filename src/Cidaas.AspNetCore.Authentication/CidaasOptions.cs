@@ -165,6 +165,27 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>The largest back-channel response body the handler reads, in bytes. Default 1 MiB.</summary>
     public int MaxBackchannelResponseSize { get; set; } = 1024 * 1024;
 
+    // Tokens after sign-in (issue 14).
+
+    /// <summary>
+    /// How long before the access token expires <c>HttpContext.GetCidaasUserAccessTokenAsync</c> renews it with the refresh
+    /// token. Default 1 minute. Needs <see cref="RemoteAuthenticationOptions.SaveTokens"/> and, for renewal, the
+    /// <c>offline_access</c> scope (cidaas issues a refresh token only with it). With a token lifetime shorter than twice
+    /// this value, each token is renewed once half of its lifetime has passed, so that it is not renewed on every request.
+    /// </summary>
+    public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Whether signing out revokes the session's refresh token at cidaas's revocation endpoint (RFC 7009,
+    /// <c>token_type_hint=refresh_token</c>). Default <see langword="true"/>. The call has a short time budget
+    /// (the smaller of 3 seconds and <see cref="RemoteAuthenticationOptions.BackchannelTimeout"/>); a failure is logged and
+    /// never stops the sign-out. Nothing is sent when the session holds no refresh token.
+    /// </summary>
+    public bool RevokeRefreshTokenOnSignOut { get; set; } = true;
+
+    /// <summary>The revocation endpoint. Default: <c>{Authority}/token-srv/revoke</c>.</summary>
+    public string? RevocationEndpoint { get; set; }
+
     /// <summary>Protects the state parameter. Created from Data Protection when not set.</summary>
     public ISecureDataFormat<AuthenticationProperties> StateDataFormat { get; set; } = default!;
 
@@ -260,6 +281,12 @@ public class CidaasOptions : RemoteAuthenticationOptions
         check.CheckEndpoint(UserInformationEndpoint, nameof(UserInformationEndpoint), CidaasDefaults.UserInformationPath);
         check.CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint), CidaasDefaults.EndSessionPath);
         check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress), CidaasDefaults.DiscoveryPath);
+        check.CheckEndpoint(RevocationEndpoint, nameof(RevocationEndpoint), CidaasDefaults.RevocationPath);
+        if (RefreshBeforeExpiry < TimeSpan.Zero)
+        {
+            check.Add($"The {check.Option(nameof(RefreshBeforeExpiry))} must not be negative.");
+        }
+
         check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
         check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 

@@ -42,6 +42,7 @@ public class CidaasPostConfigureOptions : IPostConfigureOptions<CidaasOptions>
             options.UserInformationEndpoint ??= CidaasUrls.Combine(authority, CidaasDefaults.UserInformationPath);
             options.EndSessionEndpoint ??= CidaasUrls.Combine(authority, CidaasDefaults.EndSessionPath);
             options.MetadataAddress ??= CidaasUrls.Combine(authority, CidaasDefaults.DiscoveryPath);
+            options.RevocationEndpoint ??= CidaasUrls.Combine(authority, CidaasDefaults.RevocationPath);
         }
 
         var expectedIssuer = options.Authority;

@@ -54,7 +54,7 @@ internal static class IntrospectionEndpoint
         }
 
         var refreshToken = emulator.Tokens.FindRefreshToken(token);
-        if (refreshToken is not null && !refreshToken.Revoked && caller.Client?.ClientId == refreshToken.Grant.Client.ClientId)
+        if (refreshToken is not null && refreshToken.IsActive(emulator.Options.TimeProvider.GetUtcNow()) && caller.Client?.ClientId == refreshToken.Grant.Client.ClientId)
         {
             await Responses.WriteJsonAsync(context, new JsonObject
             {

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http;
 namespace Cidaas.AspNetCore.Authentication.Testing.Endpoints;
 
 /// <summary>
-/// <c>/token-srv/token</c>: redeems authorization codes (with PKCE) and refresh tokens for RS256 tokens (RFC 6749 §4.1.3, §6; RFC 7636).
+/// <c>/token-srv/token</c>: redeems authorization codes (with PKCE) and refresh tokens, and issues client-only tokens
+/// (<c>client_credentials</c>), all RS256 (RFC 6749 §4.1.3, §4.4, §6; RFC 7636). Refresh tokens rotate when the client
+/// says so, and a rotated one used again revokes its whole family (RFC 9700 §4.14.2).
 /// </summary>
 internal static class TokenEndpoint
 {
@@ -38,8 +40,11 @@ internal static class TokenEndpoint
             case "refresh_token":
                 await RedeemRefreshTokenAsync(context, emulator, client, form);
                 break;
+            case "client_credentials":
+                await IssueClientTokenAsync(context, emulator, client, form);
+                break;
             default:
-                await Responses.WriteErrorAsync(context, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.");
+                await Responses.WriteErrorAsync(context, "unsupported_grant_type", "Only authorization_code, refresh_token and client_credentials are supported.");
                 break;
         }
     }
@@ -107,7 +112,7 @@ internal static class TokenEndpoint
             }
         }
 
-        return IssueTokensAsync(context, emulator, code.Grant, code.Nonce, refreshToken: null, code);
+        return IssueTokensAsync(context, emulator, code.Grant, code.Nonce, redeemed: null, code);
     }
 
     private static Task RedeemRefreshTokenAsync(HttpContext context, CidaasEmulator emulator, CidaasEmulatorClient client, IFormCollection form)
@@ -119,9 +124,22 @@ internal static class TokenEndpoint
         }
 
         var refreshToken = emulator.Tokens.FindRefreshToken(value);
-        if (refreshToken is null || refreshToken.Revoked || refreshToken.Grant.Client.ClientId != client.ClientId)
+        if (refreshToken is null || refreshToken.Grant.Client.ClientId != client.ClientId)
         {
             return InvalidGrant(context, "The refresh token is unknown, revoked or was issued to another client.");
+        }
+
+        if (refreshToken.Rotated && !refreshToken.Revoked && !refreshToken.Family.Revoked)
+        {
+            // RFC 9700 §4.14.2: a rotated refresh token comes back; the legitimate client and an attacker cannot be told
+            // apart, so every token of the family is revoked.
+            refreshToken.Family.Revoked = true;
+            return InvalidGrant(context, "The refresh token was already used; its token family is revoked.");
+        }
+
+        if (!refreshToken.IsActive(emulator.Options.TimeProvider.GetUtcNow()))
+        {
+            return InvalidGrant(context, "The refresh token is unknown, revoked or expired, or was issued to another client.");
         }
 
         var grant = refreshToken.Grant;
@@ -137,13 +155,40 @@ internal static class TokenEndpoint
             grant = grant with { Scopes = scopes };
         }
 
-        return IssueTokensAsync(context, emulator, grant, nonce: null, refreshToken.Token, code: null);
+        if (client.RotateRefreshTokens && !refreshToken.TryMarkRotated())
+        {
+            // A concurrent refresh with the same token won the rotation: this one is the reuse.
+            refreshToken.Family.Revoked = true;
+            return InvalidGrant(context, "The refresh token was already used; its token family is revoked.");
+        }
+
+        return IssueTokensAsync(context, emulator, grant, nonce: null, refreshToken, code: null);
     }
 
-    private static Task IssueTokensAsync(HttpContext context, CidaasEmulator emulator, AuthorizationGrant grant, string? nonce, string? refreshToken, AuthorizationCode? code)
+    private static Task IssueClientTokenAsync(HttpContext context, CidaasEmulator emulator, CidaasEmulatorClient client, IFormCollection form)
     {
-        var idToken = grant.HasScope("openid") ? emulator.Next.TakeIdToken() : IdTokenArrangement.None;
-        var issued = emulator.TokenIssuer.Issue(grant, nonce, refreshToken, idToken);
+        if (string.IsNullOrEmpty(client.ClientSecret))
+        {
+            // RFC 6749 §4.4: only confidential clients may use the grant.
+            return Responses.WriteErrorAsync(context, "unauthorized_client", "A public client cannot use the client_credentials grant.");
+        }
+
+        var requested = ClientAuthenticator.Single(form, "scope");
+        IReadOnlyList<string> scopes = requested is null ? [.. client.AllowedScopes] : Scopes.Parse(requested);
+        if (Scopes.FindForbidden(client, scopes) is not null)
+        {
+            return Responses.WriteErrorAsync(context, "invalid_scope", "The client may not ask for one of the requested scopes.");
+        }
+
+        var now = emulator.Options.TimeProvider.GetUtcNow();
+        var grant = new AuthorizationGrant(client, AuthorizationGrant.ClientOnlyUser, scopes, RandomTokens.CreateId(), now);
+        return IssueTokensAsync(context, emulator, grant, nonce: null, redeemed: null, code: null);
+    }
+
+    private static Task IssueTokensAsync(HttpContext context, CidaasEmulator emulator, AuthorizationGrant grant, string? nonce, IssuedRefreshToken? redeemed, AuthorizationCode? code)
+    {
+        var idToken = grant.HasScope("openid") && !grant.IsClientOnly ? emulator.Next.TakeIdToken() : IdTokenArrangement.None;
+        var issued = emulator.TokenIssuer.Issue(grant, nonce, idToken, redeemed);
         if (code is not null)
         {
             code.IssuedAccessTokenId = issued.Record.TokenId;
@@ -160,7 +205,7 @@ internal static class TokenEndpoint
         };
         if (defect != CidaasTokenResponseDefect.MissingExpiresIn)
         {
-            body["expires_in"] = (long)emulator.Options.AccessTokenLifetime.TotalSeconds;
+            body["expires_in"] = (long)(issued.Record.ExpiresAt - issued.Record.IssuedAt).TotalSeconds;
         }
 
         var withIdToken = issued.IdToken is not null && defect != CidaasTokenResponseDefect.MissingIdToken;

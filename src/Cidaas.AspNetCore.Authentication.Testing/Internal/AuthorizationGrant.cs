@@ -8,5 +8,11 @@ internal sealed record AuthorizationGrant(
     string SessionId,
     DateTimeOffset AuthTime)
 {
+    /// <summary>The user of client-only grants (<c>client_credentials</c>): cidaas names no user in their tokens, <c>sub</c> is <c>ANONYMOUS</c>.</summary>
+    public static readonly CidaasEmulatorUser ClientOnlyUser = new() { Sub = "ANONYMOUS" };
+
     public bool HasScope(string scope) => Scopes.Contains(scope, StringComparer.Ordinal);
+
+    /// <summary>Whether the grant is the client's own (<c>client_credentials</c>), without a user.</summary>
+    public bool IsClientOnly => ReferenceEquals(User, ClientOnlyUser);
 }

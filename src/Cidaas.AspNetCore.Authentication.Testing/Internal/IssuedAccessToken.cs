@@ -17,5 +17,11 @@ internal sealed class IssuedAccessToken
     /// </summary>
     public byte[] Fingerprint { get; set; } = [];
 
+    /// <summary>The refresh-token family the token was issued in, when the grant has refresh tokens.</summary>
+    public RefreshTokenFamily? Family { get; init; }
+
     public volatile bool Revoked;
+
+    /// <summary>Revoked itself, or with its refresh-token family.</summary>
+    public bool IsRevoked => Revoked || Family?.Revoked == true;
 }

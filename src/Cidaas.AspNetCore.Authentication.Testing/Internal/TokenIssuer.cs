@@ -25,24 +25,41 @@ internal sealed class TokenIssuer
     private CidaasEmulatorOptions Options => _emulator.Options;
 
     /// <summary>
-    /// Issues the tokens of one grant and keeps them in the token store: an access token; a refresh token for
-    /// <c>offline_access</c> unless <paramref name="refreshToken"/> (the one being redeemed) is kept; an id_token for
-    /// <c>openid</c>, shaped by <paramref name="idToken"/>. As cidaas's, the access token and the id_token of one answer
+    /// Issues the tokens of one grant and keeps them in the token store: an access token; for <c>offline_access</c> a
+    /// refresh token, unless <paramref name="redeemed"/> (the refresh token being redeemed) is kept because its client does
+    /// not rotate refresh tokens; an id_token for <c>openid</c>, shaped by <paramref name="idToken"/>. A client-only grant
+    /// (<c>client_credentials</c>) gets an access token alone. As cidaas's, the access token and the id_token of one answer
     /// share <c>jti</c>, <c>sid</c>, <c>iat</c> and <c>exp</c>-style members, and a refresh grant's tokens carry no
     /// <c>amr</c> and no <c>nonce</c>.
     /// </summary>
-    public IssuedTokens Issue(AuthorizationGrant grant, string? nonce, string? refreshToken, IdTokenArrangement idToken)
+    public IssuedTokens Issue(AuthorizationGrant grant, string? nonce, IdTokenArrangement idToken, IssuedRefreshToken? redeemed = null)
     {
-        var refreshGrant = refreshToken is not null;
-        var (accessToken, record) = CreateAccessToken(grant, nonce, refreshGrant);
+        var now = Options.TimeProvider.GetUtcNow();
+        var refreshGrant = redeemed is not null;
+        var family = redeemed?.Family ?? (grant.HasScope("offline_access") && !grant.IsClientOnly ? new RefreshTokenFamily() : null);
+        var (accessToken, record) = CreateAccessToken(grant, nonce, refreshGrant, family, now);
         _emulator.Tokens.AddAccessToken(record);
-        if (refreshToken is null && grant.HasScope("offline_access"))
+        string? refreshToken = null;
+        if (redeemed is not null && !redeemed.Grant.Client.RotateRefreshTokens)
+        {
+            refreshToken = redeemed.Token;
+        }
+        else if (family is not null)
         {
             refreshToken = RandomTokens.Create();
-            _emulator.Tokens.AddRefreshToken(new IssuedRefreshToken { Token = refreshToken, Grant = grant });
+            _emulator.Tokens.AddRefreshToken(new IssuedRefreshToken
+            {
+                Token = refreshToken,
+
+                // RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces (a refresh may narrow the
+                // access token's scope only), and the family keeps its absolute lifetime.
+                Grant = redeemed?.Grant ?? grant,
+                Family = family,
+                ExpiresAt = redeemed?.ExpiresAt ?? now + Options.RefreshTokenLifetime,
+            });
         }
 
-        var idTokenValue = grant.HasScope("openid") ? CreateIdToken(grant, record, nonce, refreshGrant, accessToken, idToken) : null;
+        var idTokenValue = grant.HasScope("openid") && !grant.IsClientOnly ? CreateIdToken(grant, record, nonce, refreshGrant, accessToken, idToken) : null;
         return new IssuedTokens(accessToken, record, idTokenValue, refreshToken);
     }
 
@@ -56,16 +73,29 @@ internal sealed class TokenIssuer
     private Dictionary<string, object> CreateSharedClaims(AuthorizationGrant grant, string tokenId, string? nonce, bool refreshGrant)
     {
         var claims = new Dictionary<string, object>(StringComparer.Ordinal);
-        if (!refreshGrant)
+        var user = !grant.IsClientOnly;
+        if (!refreshGrant && user)
         {
             claims["amr"] = new List<object> { PasswordAuthenticationMethod };
         }
 
-        claims["sid"] = grant.SessionId;
+        if (user)
+        {
+            claims["sid"] = grant.SessionId;
+        }
+
         claims["sub"] = grant.User.Sub;
-        claims["isub"] = grant.User.IdentityId;
+        if (user)
+        {
+            claims["isub"] = grant.User.IdentityId;
+        }
+
         claims["aud"] = grant.Client.ClientId;
-        claims["auth_time"] = grant.AuthTime.ToUnixTimeSeconds();
+        if (user)
+        {
+            claims["auth_time"] = grant.AuthTime.ToUnixTimeSeconds();
+        }
+
         claims["iss"] = _emulator.Authority;
         claims["jti"] = tokenId;
         if (nonce is not null && !refreshGrant)
@@ -74,6 +104,12 @@ internal sealed class TokenIssuer
         }
 
         claims["scopes"] = new List<object>(grant.Scopes);
+        if (!user)
+        {
+            // cidaas's client-only tokens (sub "ANONYMOUS") carry no roles and no groups.
+            return claims;
+        }
+
         claims["roles"] = UserClaims.Roles(grant.User);
         if (grant.User.Groups.Count > 0)
         {
@@ -83,15 +119,15 @@ internal sealed class TokenIssuer
         return claims;
     }
 
-    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant, string? nonce, bool refreshGrant)
+    private (string Token, IssuedAccessToken Record) CreateAccessToken(AuthorizationGrant grant, string? nonce, bool refreshGrant, RefreshTokenFamily? family, DateTimeOffset now)
     {
-        var now = Options.TimeProvider.GetUtcNow();
         var record = new IssuedAccessToken
         {
             TokenId = RandomTokens.CreateId(),
             Grant = grant,
             IssuedAt = now,
-            ExpiresAt = now + Options.AccessTokenLifetime,
+            ExpiresAt = now + (grant.Client.AccessTokenLifetime ?? Options.AccessTokenLifetime),
+            Family = family,
         };
         var claims = CreateSharedClaims(grant, record.TokenId, nonce, refreshGrant);
         claims["iat"] = now.ToUnixTimeSeconds();
@@ -221,7 +257,7 @@ internal sealed class TokenIssuer
         var record = _emulator.Tokens.FindAccessToken(tokenId);
         if (record is null
             || !CryptographicOperations.FixedTimeEquals(record.Fingerprint, Fingerprint(token))
-            || record.Revoked
+            || record.IsRevoked
             || record.ExpiresAt <= Options.TimeProvider.GetUtcNow())
         {
             return null;

@@ -48,11 +48,13 @@ internal sealed class TokenStore
         }
     }
 
+    /// <summary>Revokes a refresh token with its family: the tokens rotated from it and the access tokens issued with them (RFC 7009 §2.1).</summary>
     public void RevokeRefreshToken(string? refreshToken)
     {
         if (refreshToken is not null && _refreshTokens.TryGetValue(refreshToken, out var token))
         {
             token.Revoked = true;
+            token.Family.Revoked = true;
         }
     }
 

@@ -4,7 +4,8 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 
 /// <summary>
 /// Every failure message of the handler, in one place, each with a stable id (<c>CIDAAS1xxx</c> for the callback,
-/// <c>CIDAAS2xxx</c> for the back channel, <c>CIDAAS3xxx</c> for id_tokens, <c>CIDAAS4xxx</c> for sign-out).
+/// <c>CIDAAS2xxx</c> for the back channel, <c>CIDAAS3xxx</c> for id_tokens, <c>CIDAAS4xxx</c> for sign-out,
+/// <c>CIDAAS7xxx</c> for tokens after sign-in).
 /// No message ever contains a secret, a code, a token or a verifier.
 /// </summary>
 internal static class CidaasErrors
@@ -70,6 +71,22 @@ internal static class CidaasErrors
 
     public static string ConfigurationIssuerMismatch(string? issuer, string? authority)
         => $"CIDAAS3004: The discovery document's issuer '{Clean(issuer ?? string.Empty)}' is not the configured Authority '{authority}'. Refusing to sign anyone in.";
+
+    // Tokens after sign-in (issue 14): the user's and the client's access tokens, refresh and revocation.
+    public const string UserTokenNoUser = "CIDAAS7001: No user is signed in, so there is no user access token.";
+    public const string UserTokenNotStored = "CIDAAS7002: The session holds no access token: turn on SaveTokens in the cidaas options.";
+    public const string UserTokenNoRefreshToken = "CIDAAS7003: The access token has expired and the session holds no refresh token to renew it (ask for the 'offline_access' scope and turn on SaveTokens).";
+    public const string UserTokenRefreshRefused = "CIDAAS7004: cidaas refused to renew the access token (invalid_grant: the refresh token is expired, revoked or used up); the local session was ended, so the next protected request signs the user in again.";
+    public const string UserTokenSchemeNotFound = "CIDAAS7006: The session was not signed in by a cidaas scheme of this application, or more than one cidaas scheme is registered and the session does not name its own.";
+    public const string UserTokenRefreshWaitTimedOut = "CIDAAS7007: Another instance is renewing the access token and did not publish the result in time; try again.";
+    public const string UserTokenIdTokenSubjectChanged = "CIDAAS7008: The id_token of the refresh answer names another subject than the session's; the answer was not used.";
+
+    public static string UserTokenRefreshFailed(string reason) => $"CIDAAS7005: The access token could not be renewed; the session stays as it is: {reason}";
+
+    public static string RevocationStatus(int status)
+        => $"CIDAAS7010: The revocation endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)}.";
+
+    public static string ClientTokenFailed(string name, string reason) => $"CIDAAS7020: The client token '{Clean(name)}' could not be obtained: {reason}";
 
     /// <summary>Replaces each secret in text from cidaas, as is or percent-encoded, with <c>[redacted]</c>.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]

@@ -24,6 +24,7 @@ internal static class CidaasParameterNames
     public const string PostLogoutRedirectUri = "post_logout_redirect_uri";
     public const string Token = "token";
     public const string TokenTypeHint = "token_type_hint";
+    public const string RefreshToken = "refresh_token";
 
     /// <summary>Parameters the handler sets itself; no additional or per-challenge parameter may replace them.</summary>
     public static bool IsReserved(string name) => name switch

@@ -20,6 +20,7 @@ internal readonly struct CidaasTokenClient
 {
     private const string TokenEndpointName = "token endpoint";
     private const string IntrospectionEndpointName = "introspection endpoint";
+    private const string RevocationEndpointName = "revocation endpoint";
 
     private readonly HttpClient _backchannel;
     private readonly int _maxResponseBytes;
@@ -84,6 +85,67 @@ internal readonly struct CidaasTokenClient
 
         var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
         return ReadTokenResponse(response, code, codeVerifier);
+    }
+
+    /// <summary>
+    /// Redeems a refresh token (RFC 6749 §6) with the client authentication of the code exchange. Sent once: the caller
+    /// coordinates refreshes, for a rotated refresh token must never be sent twice.
+    /// </summary>
+    /// <param name="tokenEndpoint">The token endpoint.</param>
+    /// <param name="refreshToken">The refresh token.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The successful answer.</returns>
+    /// <exception cref="CidaasProtocolException">The endpoint failed, answered an OAuth error (<c>invalid_grant</c>: the refresh token is refused) or no JSON object.</exception>
+    public async Task<CidaasTokenResponse> RefreshAsync(string tokenEndpoint, string refreshToken, CancellationToken cancellationToken)
+    {
+        using var form = CidaasParameterWriter.ForForm();
+        form.Add(CidaasParameterNames.GrantType, "refresh_token");
+        form.Add(CidaasParameterNames.RefreshToken, refreshToken);
+        using var request = CreateRequest(tokenEndpoint, form, clientIdInForm: false);
+        var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
+        return ReadTokenResponse(response, refreshToken, otherSecret: null);
+    }
+
+    /// <summary>Asks for a token of the client itself (RFC 6749 §4.4, <c>client_credentials</c>).</summary>
+    /// <param name="tokenEndpoint">The token endpoint.</param>
+    /// <param name="scope">The space-separated scopes, or <see langword="null"/> for the client's default.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The successful answer.</returns>
+    /// <exception cref="CidaasProtocolException">The endpoint failed, answered an OAuth error or no JSON object.</exception>
+    public async Task<CidaasTokenResponse> RequestClientTokenAsync(string tokenEndpoint, string? scope, CancellationToken cancellationToken)
+    {
+        using var form = CidaasParameterWriter.ForForm();
+        form.Add(CidaasParameterNames.GrantType, "client_credentials");
+        if (!string.IsNullOrEmpty(scope))
+        {
+            form.Add(CidaasParameterNames.Scope, scope);
+        }
+
+        using var request = CreateRequest(tokenEndpoint, form, clientIdInForm: false);
+        var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
+        return ReadTokenResponse(response, secret: null, otherSecret: null);
+    }
+
+    /// <summary>
+    /// Revokes a token (RFC 7009 §2.1). cidaas answers 200 whether the token was known or not, so only another status
+    /// is a failure.
+    /// </summary>
+    /// <param name="revocationEndpoint">The revocation endpoint.</param>
+    /// <param name="token">The token.</param>
+    /// <param name="tokenTypeHint">The <c>token_type_hint</c>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="CidaasProtocolException">The endpoint could not be reached, timed out or answered another status than 200.</exception>
+    public async Task RevokeAsync(string revocationEndpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    {
+        using var form = CidaasParameterWriter.ForForm();
+        form.Add(CidaasParameterNames.Token, token);
+        form.Add(CidaasParameterNames.TokenTypeHint, tokenTypeHint);
+        using var request = CreateRequest(revocationEndpoint, form, clientIdInForm: false);
+        var response = await SendAsync(request, form, RevocationEndpointName, cancellationToken);
+        if (!response.IsSuccess)
+        {
+            throw new CidaasProtocolException(CidaasErrors.RevocationStatus((int)response.StatusCode)) { StatusCode = (int)response.StatusCode };
+        }
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ internal static class CidaasSignOutFlow
         var session = localScheme is null ? null : (await context.AuthenticateAsync(localScheme)).Properties;
         properties.RedirectUri = CidaasReturnUrl.ToLocal(properties.RedirectUri, options.SignedOutRedirectUri, pathBase, logger);
         var url = BuildEndSessionUrl(options, properties, session, postLogoutRedirectUri, now);
+        await Tokens.CidaasRefreshTokenRevoker.RevokeAsync(options, session, logger);
         if (localScheme is not null)
         {
             await context.SignOutAsync(localScheme);

@@ -57,6 +57,7 @@ internal static class CidaasTicketBuilder
         }
 
         properties.StoreTokens(saved);
+        Tokens.CidaasUserTokenManager.StoreLifetime(properties, tokens.ExpiresIn);
     }
 
     /// <summary>

@@ -66,6 +66,8 @@ internal sealed class BenchmarkHost : IDisposable
         {
             endpoints.MapGet("/protected", () => "protected").RequireAuthorization();
             endpoints.MapGet("/public", () => "public");
+            endpoints.MapGet("/user-token", async (HttpContext context) =>
+                (await context.GetCidaasUserAccessTokenAsync()).Succeeded ? Results.Text("token") : Results.StatusCode(500)).RequireAuthorization();
         });
         return new BenchmarkHost(provider, app.Build());
     }
