@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Cidaas.AspNetCore.Authentication.Sessions;
 using Cidaas.AspNetCore.Authentication.SignIn;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,12 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     /// </summary>
     public sealed override async Task<bool> HandleRequestAsync()
     {
+        if (Options.BackchannelLogoutPath.HasValue && Options.BackchannelLogoutPath == Request.Path)
+        {
+            await CidaasBackchannelLogout.HandleAsync(Context, Scheme, Options, Events, TimeProvider, Logger);
+            return true;
+        }
+
         if (Options.SignedOutCallbackPath.HasValue && Options.SignedOutCallbackPath == Request.Path)
         {
             await CidaasSignOutFlow.HandleSignedOutCallbackAsync(Context, Scheme, Options, Events, TimeProvider.GetUtcNow(), OriginalPathBase, Logger);
@@ -67,6 +74,12 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         catch (AuthenticationFailureException ex) when (!Response.HasStarted)
         {
             await CidaasFailurePage.WriteAsync(Response, ex.InnerException ?? ex, Logger, Context.RequestAborted);
+            return true;
+        }
+        catch (CidaasSessionStoreException ex) when (!Response.HasStarted)
+        {
+            // The session could not be written (the distributed cache is down): a clear failure, no sign-in cookie.
+            await CidaasFailurePage.WriteAsync(Response, new CidaasProtocolException(ex.Message, ex.InnerException!), Logger, Context.RequestAborted);
             return true;
         }
     }
@@ -178,6 +191,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             }
         }
 
+        CidaasSessionKeys.Stamp(properties, idToken, user.RootElement, TimeProvider.GetUtcNow());
         return await CreateTicketAsync(new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role), properties, tokens, idToken, user.RootElement);
     }
 
