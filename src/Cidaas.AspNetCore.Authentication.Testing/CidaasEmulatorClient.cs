@@ -35,4 +35,16 @@ public sealed class CidaasEmulatorClient
 
     /// <summary>The scopes the client may ask for; empty means any scope.</summary>
     public IList<string> AllowedScopes { get; init; } = new List<string>();
+
+    /// <summary>
+    /// The client's <c>backchannel_logout_uri</c> (a cidaas app setting): when a session the client took part in ends
+    /// (end-session, <see cref="CidaasEmulator.EndSessionsOfAsync"/>), the emulator POSTs a signed <c>logout_token</c> to it.
+    /// </summary>
+    public string? BackchannelLogoutUri { get; set; }
+
+    /// <summary>
+    /// The client's <c>backchannel_logout_session_required</c> (a cidaas app setting): the logout token must carry <c>sid</c>.
+    /// The emulator always sends <c>sid</c>; the value is kept for the client's description.
+    /// </summary>
+    public bool BackchannelLogoutSessionRequired { get; set; }
 }

@@ -28,12 +28,14 @@ internal static class EndSessionEndpoint
         }
 
         CidaasEmulatorClient? client = null;
+        string? hintedSessionId = null;
         var hint = Single(parameters, "id_token_hint");
         if (hint is not null)
         {
             // An expired id_token is a fine hint; it only has to be ours and name a known client.
             var token = await emulator.TokenIssuer.ValidateSignatureAsync(hint);
             client = token?.Audiences.Select(emulator.FindClient).FirstOrDefault(found => found is not null);
+            token?.TryGetPayloadValue("sid", out hintedSessionId);
             if (client is null)
             {
                 await Responses.WriteErrorPageAsync(context, "The id_token_hint was not issued by cidaas for a known client.");
@@ -58,7 +60,12 @@ internal static class EndSessionEndpoint
             }
         }
 
-        emulator.Sessions.End(context);
+        // The session ends at every client of it: a back-channel logout to each that registered a URI (before the redirect).
+        var sessionId = emulator.Sessions.End(context) ?? hintedSessionId;
+        if (sessionId is not null)
+        {
+            await emulator.Logouts.EndAsync(sessionId, context.RequestAborted);
+        }
 
         var postLogoutRedirectUri = Single(parameters, "post_logout_redirect_uri");
         if (client is not null && postLogoutRedirectUri is not null && RedirectUris.IsAllowedAfterLogout(client, postLogoutRedirectUri))

@@ -26,12 +26,27 @@ internal sealed class SessionStore
         return session;
     }
 
-    public void End(HttpContext context)
+    /// <summary>Ends the browser's SSO session; its <c>sid</c>, when it had one.</summary>
+    public string? End(HttpContext context)
     {
         if (context.Request.Cookies.TryGetValue(CookieName, out var id) && id is not null)
         {
-            _sessions.TryRemove(id, out _);
             context.Response.Cookies.Delete(CookieName, CreateCookieOptions(context));
+            return _sessions.TryRemove(id, out var session) ? session.SessionId : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>Ends every SSO session of a user.</summary>
+    public void EndAllOf(CidaasEmulatorUser user)
+    {
+        foreach (var pair in _sessions)
+        {
+            if (pair.Value.User.Sub == user.Sub)
+            {
+                _sessions.TryRemove(pair);
+            }
         }
     }
 

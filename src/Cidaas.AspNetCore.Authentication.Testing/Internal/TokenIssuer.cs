@@ -10,6 +10,7 @@ internal sealed class TokenIssuer
 {
     private const string OtherClient = "another-client";
     private const string UnknownCriticalExtension = "urn:cidaas-emulator:unknown";
+    private const string BackchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
 
     // Times are written as claims so that defects (expired, future, missing iat) are under our control.
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -36,6 +37,11 @@ internal sealed class TokenIssuer
         }
 
         var idTokenValue = grant.HasScope("openid") ? CreateIdToken(grant, nonce, accessToken, idToken) : null;
+        if (idTokenValue is not null)
+        {
+            _emulator.Logouts.Record(grant);
+        }
+
         return new IssuedTokens(accessToken, record, idTokenValue, refreshToken);
     }
 
@@ -179,6 +185,82 @@ internal sealed class TokenIssuer
         }
     }
 
+    /// <summary>
+    /// A logout token (Back-Channel Logout 1.0 §2.4) for a client, a user and a session: <c>iss</c>, <c>aud</c>, <c>iat</c>,
+    /// <c>exp</c>, <c>jti</c>, <c>sub</c>, <c>sid</c>, <c>events</c>, typed <c>logout+jwt</c>; or defective in one way.
+    /// </summary>
+    public string CreateLogoutToken(CidaasEmulatorClient client, CidaasEmulatorUser user, string sessionId, CidaasLogoutTokenDefect defect)
+    {
+        var now = Options.TimeProvider.GetUtcNow();
+        var issuedAt = defect switch
+        {
+            CidaasLogoutTokenDefect.Expired => now - Options.LogoutTokenLifetime - TimeSpan.FromHours(1),
+            CidaasLogoutTokenDefect.FutureIat => now + TimeSpan.FromHours(1),
+            CidaasLogoutTokenDefect.TooOld => now - TimeSpan.FromHours(1),
+            _ => now,
+        };
+        var expires = defect == CidaasLogoutTokenDefect.TooOld ? now + TimeSpan.FromHours(1) : issuedAt + Options.LogoutTokenLifetime;
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["iss"] = defect == CidaasLogoutTokenDefect.WrongIssuer ? "https://wrong-issuer.example" : _emulator.Authority,
+            ["aud"] = defect == CidaasLogoutTokenDefect.WrongAudience ? OtherClient : client.ClientId,
+            ["iat"] = issuedAt.ToUnixTimeSeconds(),
+            ["exp"] = expires.ToUnixTimeSeconds(),
+        };
+        if (defect != CidaasLogoutTokenDefect.MissingJti)
+        {
+            claims["jti"] = RandomTokens.CreateId();
+        }
+
+        if (defect != CidaasLogoutTokenDefect.NoSubjectNoSession)
+        {
+            claims["sub"] = user.Sub;
+            claims["sid"] = sessionId;
+        }
+
+        switch (defect)
+        {
+            case CidaasLogoutTokenDefect.MissingEvents:
+                break;
+            case CidaasLogoutTokenDefect.EventNotAnObject:
+                claims["events"] = new Dictionary<string, object> { [BackchannelLogoutEvent] = "logout" };
+                break;
+            case CidaasLogoutTokenDefect.OtherEvent:
+                claims["events"] = new Dictionary<string, object> { ["http://schemas.openid.net/event/other"] = new Dictionary<string, object>() };
+                break;
+            default:
+                claims["events"] = new Dictionary<string, object> { [BackchannelLogoutEvent] = new Dictionary<string, object>() };
+                break;
+        }
+
+        if (defect == CidaasLogoutTokenDefect.NoncePresent)
+        {
+            claims["nonce"] = RandomTokens.Create();
+        }
+
+        var type = defect switch
+        {
+            CidaasLogoutTokenDefect.TypeJwt => "JWT",
+            CidaasLogoutTokenDefect.NoType => null,
+            _ => "logout+jwt",
+        };
+        switch (defect)
+        {
+            case CidaasLogoutTokenDefect.UnknownSigningKey:
+                using (var unknownKey = SigningKey.Generate())
+                {
+                    return Sign(claims, unknownKey, type: type);
+                }
+
+            case CidaasLogoutTokenDefect.AlgNone:
+                return StripSignature(Sign(claims, _emulator.Keys.Current, type: type));
+            case CidaasLogoutTokenDefect.BadSignature:
+                return FlipSignature(Sign(claims, _emulator.Keys.Current, type: type));
+            default:
+                return Sign(claims, _emulator.Keys.Current, type: type);
+        }
+    }
+
     /// <summary>Checks a bearer token: signed by one of our keys, our issuer, issued by us as an access token, not revoked, not expired.</summary>
     public async Task<IssuedAccessToken?> ValidateAccessTokenAsync(string token)
     {
@@ -220,14 +302,41 @@ internal sealed class TokenIssuer
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }
 
-    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null) =>
-        Handler.CreateToken(new SecurityTokenDescriptor
+    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null, string? type = "JWT") =>
+        type is null ? SignWithoutType(claims, key) : Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            TokenType = "JWT",
+            TokenType = type,
             SigningCredentials = new SigningCredentials(key.SecurityKey(Options.PublishKeyIdInJwks), SecurityAlgorithms.RsaSha256),
             AdditionalHeaderClaims = additionalHeader,
         });
+
+    // IdentityModel always writes a 'typ' header; cidaas writes none: the header is written here and the token signed anew.
+    private string SignWithoutType(Dictionary<string, object> claims, SigningKey key)
+    {
+        var securityKey = key.SecurityKey(Options.PublishKeyIdInJwks);
+        var payload = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(securityKey, SecurityAlgorithms.RsaSha256),
+        }).Split('.')[1];
+        var header = new System.Text.Json.Nodes.JsonObject { ["alg"] = SecurityAlgorithms.RsaSha256 };
+        if (securityKey.KeyId is { } keyId)
+        {
+            header["kid"] = keyId;
+        }
+
+        var signingInput = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + payload;
+        var provider = securityKey.CryptoProviderFactory.CreateForSigning(securityKey, SecurityAlgorithms.RsaSha256);
+        try
+        {
+            return signingInput + "." + Base64UrlEncoder.Encode(provider.Sign(Encoding.ASCII.GetBytes(signingInput)));
+        }
+        finally
+        {
+            securityKey.CryptoProviderFactory.ReleaseSignatureProvider(provider);
+        }
+    }
 
     private string SignWithPublicKeyAsHmacSecret(Dictionary<string, object> claims)
     {
