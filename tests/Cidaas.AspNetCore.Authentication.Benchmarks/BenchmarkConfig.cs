@@ -1,9 +1,3 @@
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Running;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Profiling;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;

@@ -1,5 +1,4 @@
 using Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests;
 

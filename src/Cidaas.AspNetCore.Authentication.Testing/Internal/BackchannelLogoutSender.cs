@@ -68,14 +68,24 @@ internal sealed class BackchannelLogoutSender
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             return new CidaasEmulatorLogoutDelivery
             {
-                ClientId = client.ClientId, Uri = uri, SessionId = sessionId, Subject = subject, StatusCode = (int)response.StatusCode, Response = body,
+                ClientId = client.ClientId,
+                Uri = uri,
+                SessionId = sessionId,
+                Subject = subject,
+                StatusCode = (int)response.StatusCode,
+                Response = body,
             };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             return new CidaasEmulatorLogoutDelivery
             {
-                ClientId = client.ClientId, Uri = uri, SessionId = sessionId, Subject = subject, StatusCode = null, Response = ex.GetType().Name + ": " + ex.Message,
+                ClientId = client.ClientId,
+                Uri = uri,
+                SessionId = sessionId,
+                Subject = subject,
+                StatusCode = null,
+                Response = ex.GetType().Name + ": " + ex.Message,
             };
         }
     }
