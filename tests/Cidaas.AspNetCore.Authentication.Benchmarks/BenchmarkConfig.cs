@@ -1,3 +1,9 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;
 
 /// <summary>

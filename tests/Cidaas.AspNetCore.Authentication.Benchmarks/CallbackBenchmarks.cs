@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Attributes;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Running;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Profiling;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;

@@ -1,4 +1,5 @@
 using Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests;
 

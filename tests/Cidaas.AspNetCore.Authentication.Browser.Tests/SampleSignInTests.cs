@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests;
 

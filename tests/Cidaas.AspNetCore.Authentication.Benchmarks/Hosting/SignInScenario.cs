@@ -1,11 +1,13 @@
 using Cidaas.AspNetCore.Authentication.Benchmarks.Floor;
 using Cidaas.AspNetCore.Authentication.Testing;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.Net.Http.Headers;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;

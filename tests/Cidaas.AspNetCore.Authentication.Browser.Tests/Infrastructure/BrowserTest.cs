@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
 
@@ -127,7 +128,7 @@ public abstract class BrowserTest : IAsyncLifetime
 
         Directory.CreateDirectory(RepositoryPaths.OutputDirectory);
         var name = string.Concat(testName.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' ? c : '_'));
-        await TrySaveAsync((IPage)_page, Path.Combine(RepositoryPaths.OutputDirectory, name + ".png"));
+        await TrySaveAsync(_page, Path.Combine(RepositoryPaths.OutputDirectory, name + ".png"));
 
         // What the sample shows on its profile page in this context: signed in, or sent to the login form.
         IPage? profile = null;
@@ -135,7 +136,7 @@ public abstract class BrowserTest : IAsyncLifetime
         {
             profile = await _context.NewPageAsync();
             await profile.GotoAsync("/profile", new PageGotoOptions { Timeout = 5_000 });
-            await TrySaveAsync((IPage)profile, Path.Combine(RepositoryPaths.OutputDirectory, name + "-profile.png"));
+            await TrySaveAsync(profile, Path.Combine(RepositoryPaths.OutputDirectory, name + "-profile.png"));
         }
         catch (PlaywrightException exception)
         {
