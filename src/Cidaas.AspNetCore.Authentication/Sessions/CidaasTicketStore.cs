@@ -11,7 +11,7 @@ namespace Cidaas.AspNetCore.Authentication.Sessions;
 
 /// <summary>
 /// The cookie scheme's <see cref="ITicketStore"/> on the host's <see cref="IDistributedCache"/>: the cookie holds only a
-/// random session key (256 bits); the ticket is serialized and protected with Data Protection (it holds the tokens) and
+/// random session key (128 bits); the ticket is serialized and protected with Data Protection (it holds the tokens) and
 /// kept under the key's hash until the ticket's <c>ExpiresUtc</c>, moved on by every renewal (sliding). Each sign-in gets
 /// a new key. An index per user (<c>sub</c>) and per cidaas session (<c>sid</c>), both hashed, lets
 /// <see cref="CidaasSessionStore"/> list and end sessions. <see cref="RenewAsync(string, AuthenticationTicket)"/> writes
@@ -46,7 +46,7 @@ internal sealed class CidaasTicketStore : ITicketStore
     public async Task<string> StoreAsync(AuthenticationTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var key = Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var key = Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(RandomNumberGenerator.GetBytes(16));
         var id = CidaasSessionKeys.Hash(key);
         await WriteAsync(id, ticket, cancellationToken);
         await IndexAsync(id, ticket, cancellationToken);
@@ -105,7 +105,7 @@ internal sealed class CidaasTicketStore : ITicketStore
                 var sessions = new List<CidaasSessionInfo>();
                 foreach (var id in await ReadIndexAsync(SubjectIndexPrefix + subjectHash, cancellationToken))
                 {
-                    if (await ReadAsync(id, cancellationToken) is { } ticket)
+                    if (await ReadAsync(id, cancellationToken) is { } ticket && BelongsTo(ticket, subjectHash))
                     {
                         sessions.Add(new CidaasSessionInfo(id, ticket.Principal, ticket.Properties.IssuedUtc, ticket.Properties.ExpiresUtc));
                     }
@@ -119,7 +119,8 @@ internal sealed class CidaasTicketStore : ITicketStore
     public Task<AuthenticationTicket?> FindAsync(string subjectHash, string id, CancellationToken cancellationToken)
         => CidaasSessionStoreException.WrapAsync(
             async () => (await ReadIndexAsync(SubjectIndexPrefix + subjectHash, cancellationToken)).Contains(id, StringComparer.Ordinal)
-                ? await ReadAsync(id, cancellationToken)
+                && await ReadAsync(id, cancellationToken) is { } ticket && BelongsTo(ticket, subjectHash)
+                ? ticket
                 : null,
             cancellationToken);
 
@@ -150,6 +151,11 @@ internal sealed class CidaasTicketStore : ITicketStore
                 await _cache.RemoveAsync(indexKey, cancellationToken);
             },
             cancellationToken);
+
+    // A key the cookie handler reused for another user's sign-in (aspnetcore #55634) stays in the first user's index:
+    // the ticket under it is only theirs when its subject says so.
+    private static bool BelongsTo(AuthenticationTicket ticket, string subjectHash)
+        => string.Equals(CidaasSessionKeys.Read(ticket.Properties).Subject, subjectHash, StringComparison.Ordinal);
 
     private async Task<AuthenticationTicket?> ReadAsync(string id, CancellationToken cancellationToken)
     {
