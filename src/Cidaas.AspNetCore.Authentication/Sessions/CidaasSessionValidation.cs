@@ -12,7 +12,7 @@ namespace Cidaas.AspNetCore.Authentication.Sessions;
 /// signed out, so the user is anonymous on that request and <c>[Authorize]</c> challenges. When the cache cannot be read,
 /// the ticket is rejected for this request only (fail closed) and the cookie kept, so the session comes back with the
 /// cache. Tickets that no cidaas sign-in issued are left alone. A scheme that sets
-/// <see cref="AuthenticationSchemeOptions.EventsType"/> must call <see cref="ValidateAsync"/> itself.
+/// <see cref="AuthenticationSchemeOptions.EventsType"/> calls <see cref="CidaasCookieValidation.ValidatePrincipalAsync"/> itself.
 /// </summary>
 internal sealed class CidaasSessionValidation : IPostConfigureOptions<CookieAuthenticationOptions>
 {
