@@ -37,6 +37,7 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         Options = options;
         Authority = authority;
         TokenIssuer = new TokenIssuer(this);
+        Logouts = new BackchannelLogoutSender(this);
     }
 
     /// <summary>The base URL of the emulator and the issuer of its tokens, without a trailing slash.</summary>
@@ -70,6 +71,11 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
     internal TokenIssuer TokenIssuer { get; }
 
     internal SessionStore Sessions { get; } = new();
+
+    internal BackchannelLogoutSender Logouts { get; }
+
+    /// <summary>Every back-channel logout the emulator POSTed so far, in order (a snapshot).</summary>
+    public IReadOnlyList<CidaasEmulatorLogoutDelivery> BackchannelLogouts => Logouts.Deliveries;
 
     internal PasswordHasher Passwords { get; } = new();
 
@@ -246,6 +252,47 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
             ExpiresAt = issued.Record.ExpiresAt,
             Scopes = scopes,
         });
+    }
+
+    /// <summary>
+    /// Ends every cidaas session of a user, as an administrator (or the user at another app) would: the user's SSO
+    /// sessions are forgotten, and each client that received an id_token of one of those sessions and registered a
+    /// <see cref="CidaasEmulatorClient.BackchannelLogoutUri"/> gets a signed logout token POSTed to it (through
+    /// <see cref="CidaasEmulatorOptions.BackchannelLogoutHandler"/>). Returns when every delivery answered or failed.
+    /// </summary>
+    /// <param name="user">The user's username or <c>sub</c>.</param>
+    /// <param name="cancellationToken">Cancels the deliveries.</param>
+    /// <returns>The deliveries, also recorded in <see cref="BackchannelLogouts"/>.</returns>
+    public async Task<IReadOnlyList<CidaasEmulatorLogoutDelivery>> EndSessionsOfAsync(string user, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var account = FindUserByNameOrSub(user) ?? throw new ArgumentException($"The emulator has no user with the username or sub '{user}'.", nameof(user));
+        Sessions.EndAllOf(account);
+        var deliveries = new List<CidaasEmulatorLogoutDelivery>();
+        foreach (var sessionId in Logouts.SessionsOf(account))
+        {
+            deliveries.AddRange(await Logouts.EndAsync(sessionId, cancellationToken));
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>
+    /// Creates a logout token for a client, signed by the emulator, without sending it: correct, or with one deliberate
+    /// <paramref name="defect"/> per validation rule, for a test to POST to an app itself.
+    /// </summary>
+    /// <param name="user">The user's username or <c>sub</c> (the token's <c>sub</c>).</param>
+    /// <param name="sessionId">The token's <c>sid</c>; <see langword="null"/>: a new one.</param>
+    /// <param name="clientId">The client (the token's <c>aud</c>); <see langword="null"/>: the first of <see cref="CidaasEmulatorOptions.Clients"/>.</param>
+    /// <param name="defect">The defect.</param>
+    /// <returns>The logout token.</returns>
+    public string CreateLogoutToken(string user, string? sessionId = null, string? clientId = null, CidaasLogoutTokenDefect defect = CidaasLogoutTokenDefect.None)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var account = FindUserByNameOrSub(user) ?? throw new ArgumentException($"The emulator has no user with the username or sub '{user}'.", nameof(user));
+        return TokenIssuer.CreateLogoutToken(ResolveClient(clientId), account, sessionId ?? RandomTokens.CreateId(), defect);
     }
 
     /// <summary>Revokes an access token (by its <c>jti</c>) or a refresh token the emulator issued; unknown tokens are ignored.</summary>

@@ -49,4 +49,16 @@ public sealed class CidaasEmulatorClient
     /// <see langword="null"/>, the default, takes <see cref="CidaasEmulatorOptions.AccessTokenLifetime"/>.
     /// </summary>
     public TimeSpan? AccessTokenLifetime { get; set; }
+
+    /// <summary>
+    /// The client's <c>backchannel_logout_uri</c> (a cidaas app setting): when a session the client took part in ends
+    /// (end-session, <see cref="CidaasEmulator.EndSessionsOfAsync"/>), the emulator POSTs a signed <c>logout_token</c> to it.
+    /// </summary>
+    public string? BackchannelLogoutUri { get; set; }
+
+    /// <summary>
+    /// The client's <c>backchannel_logout_session_required</c> (a cidaas app setting): the logout token must carry <c>sid</c>.
+    /// The emulator always sends <c>sid</c>; the value is kept for the client's description.
+    /// </summary>
+    public bool BackchannelLogoutSessionRequired { get; set; }
 }

@@ -62,6 +62,16 @@ public sealed class CidaasEmulatorOptions
     public bool PublishKeyIdInJwks { get; set; } = true;
 
     /// <summary>
+    /// The handler the emulator POSTs back-channel logout tokens through (e.g. a TestServer's <c>CreateHandler()</c> for an
+    /// app in-process); <see langword="null"/>: a new <see cref="SocketsHttpHandler"/> (real HTTP). The emulator does not
+    /// dispose it.
+    /// </summary>
+    public HttpMessageHandler? BackchannelLogoutHandler { get; set; }
+
+    /// <summary>How long a back-channel logout token stays valid (<c>exp</c> − <c>iat</c>). Default 2 minutes.</summary>
+    public TimeSpan LogoutTokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Whether discovery advertises <c>authorization_response_iss_parameter_supported: true</c> (RFC 9207). Default
     /// <see langword="false"/>, as cidaas: its discovery document has no such member (see <c>docs/cidaas-compatibility.md</c>).
     /// Turn it on, with <see cref="SendIssInAuthorizationResponse"/>, to test a relying party's RFC 9207 check.

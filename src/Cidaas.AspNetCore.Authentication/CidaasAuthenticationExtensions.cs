@@ -49,6 +49,7 @@ public static class CidaasAuthenticationExtensions
         ArgumentNullException.ThrowIfNull(configureOptions);
 
         CidaasBackchannelFactory.AddBackchannelClient(builder.Services);
+        Cidaas.AspNetCore.Authentication.Sessions.CidaasSessionServices.Add(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CidaasOptions>, CidaasConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CidaasOptions>, CidaasPostConfigureOptions>());
         CidaasTelemetryPostConfigureOptions.Register<CidaasOptions>(builder.Services);

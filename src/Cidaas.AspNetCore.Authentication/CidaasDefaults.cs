@@ -21,6 +21,9 @@ public static class CidaasDefaults
     /// <summary>The default path cidaas redirects back to after signing the user out.</summary>
     public const string SignedOutCallbackPath = "/signout-callback-cidaas";
 
+    /// <summary>The default path cidaas POSTs back-channel logout tokens to (the app's <c>backchannel_logout_uri</c>).</summary>
+    public const string BackchannelLogoutPath = "/backchannel-logout-cidaas";
+
     /// <summary>The path of the OpenID Connect discovery document.</summary>
     public const string DiscoveryPath = "/.well-known/openid-configuration";
 

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cidaas.AspNetCore.Authentication.Diagnostics;
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Cidaas.AspNetCore.Authentication.Sessions;
 using Cidaas.AspNetCore.Authentication.SignIn;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -55,6 +56,12 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
     /// </summary>
     public sealed override async Task<bool> HandleRequestAsync()
     {
+        if (Options.BackchannelLogoutPath.HasValue && Options.BackchannelLogoutPath == Request.Path)
+        {
+            await CidaasBackchannelLogout.HandleAsync(Context, Scheme, Options, Events, TimeProvider, Logger);
+            return true;
+        }
+
         if (Options.SignedOutCallbackPath.HasValue && Options.SignedOutCallbackPath == Request.Path)
         {
             await CidaasSignOutFlow.HandleSignedOutCallbackAsync(Context, Scheme, Options, Events, TimeProvider.GetUtcNow(), OriginalPathBase, Logger);
@@ -68,6 +75,12 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         catch (AuthenticationFailureException ex) when (!Response.HasStarted)
         {
             await CidaasFailurePage.WriteAsync(Response, ex.InnerException ?? ex, Logger, Context.RequestAborted);
+            return true;
+        }
+        catch (CidaasSessionStoreException ex) when (!Response.HasStarted)
+        {
+            // The session could not be written (the distributed cache is down): a clear failure, no sign-in cookie.
+            await CidaasFailurePage.WriteAsync(Response, new CidaasProtocolException(ex.Message, ex.InnerException!), Logger, Context.RequestAborted);
             return true;
         }
     }
@@ -235,6 +248,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         using var withIdTokenClaims = Options.GetClaimsFromUserInfoEndpoint && idToken is not null && Options.MapRolesAndGroupsFromIdToken
             ? CidaasTicketBuilder.AddIdTokenRolesAndGroups(user.RootElement, idToken)
             : null;
+        CidaasSessionKeys.Stamp(properties, idToken, user.RootElement, TimeProvider.GetUtcNow());
         using var ticketStep = CidaasTelemetry.StartActivity("cidaas.ticket", Scheme.Name);
         var ticket = await CreateTicketAsync(
             new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role), properties, tokens, idToken, (withIdTokenClaims ?? user).RootElement);

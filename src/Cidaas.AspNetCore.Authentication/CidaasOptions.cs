@@ -26,6 +26,7 @@ public class CidaasOptions : RemoteAuthenticationOptions
     {
         CallbackPath = CidaasDefaults.CallbackPath;
         SignedOutCallbackPath = CidaasDefaults.SignedOutCallbackPath;
+        BackchannelLogoutPath = CidaasDefaults.BackchannelLogoutPath;
         Events = new CidaasEvents();
 
         Scope.Add("openid");
@@ -154,6 +155,20 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>The path cidaas redirects to after sign-out. Default <c>/signout-callback-cidaas</c>.</summary>
     public PathString SignedOutCallbackPath { get; set; }
 
+    /// <summary>
+    /// The path cidaas POSTs logout tokens to (OpenID Connect Back-Channel Logout 1.0): register
+    /// <c>{app origin}{path base}{this path}</c> as the cidaas app's <c>backchannel_logout_uri</c>. A valid token ends the
+    /// sessions it names (by <c>sid</c>, else every session of its <c>sub</c>) on every instance of the app by their next
+    /// request. Default <c>/backchannel-logout-cidaas</c>; an empty value turns the endpoint off.
+    /// </summary>
+    public PathString BackchannelLogoutPath { get; set; }
+
+    /// <summary>
+    /// The oldest logout token accepted, by its <c>iat</c> (plus the clock skew of <see cref="TokenValidationParameters"/>);
+    /// its <c>jti</c> is remembered for that long to refuse replays. Default 5 minutes.
+    /// </summary>
+    public TimeSpan BackchannelLogoutTokenMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Where the user goes after the signed-out callback when the sign-out gave no local redirect URI. Default <c>/</c>.</summary>
     public string SignedOutRedirectUri { get; set; } = "/";
 
@@ -265,6 +280,17 @@ public class CidaasOptions : RemoteAuthenticationOptions
         else if (SignedOutCallbackPath == CallbackPath)
         {
             check.Add($"The {check.Option(nameof(SignedOutCallbackPath))} must differ from '{nameof(CallbackPath)}'.");
+        }
+
+        if (BackchannelLogoutPath.HasValue
+            && (!BackchannelLogoutPath.Value!.StartsWith('/') || BackchannelLogoutPath == CallbackPath || BackchannelLogoutPath == SignedOutCallbackPath))
+        {
+            check.Add($"The '{nameof(BackchannelLogoutPath)}' option must be empty or a path that starts with '/' and differs from '{nameof(CallbackPath)}' and '{nameof(SignedOutCallbackPath)}'.");
+        }
+
+        if (BackchannelLogoutTokenMaxAge <= TimeSpan.Zero)
+        {
+            check.Add($"The '{nameof(BackchannelLogoutTokenMaxAge)}' option must be positive.");
         }
 
         if (Scope.Count == 0)

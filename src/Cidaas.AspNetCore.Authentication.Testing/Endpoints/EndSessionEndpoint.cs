@@ -76,6 +76,9 @@ internal static class EndSessionEndpoint
         foreach (var ended in emulator.Sessions.End(context, sessionId))
         {
             emulator.Tokens.RevokeSession(ended);
+
+            // The session ends at every client of it: a back-channel logout to each that registered a URI (before the redirect).
+            await emulator.Logouts.EndAsync(ended, context.RequestAborted);
         }
 
         var postLogoutRedirectUri = Single(parameters, "post_logout_redirect_uri");

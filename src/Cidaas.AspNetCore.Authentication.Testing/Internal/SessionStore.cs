@@ -28,7 +28,7 @@ internal sealed class SessionStore
 
     /// <summary>
     /// Ends the SSO session of the browser's cookie and every SSO session with the session id <paramref name="sessionId"/>
-    /// (a token hint's <c>sid</c>); returns the session ids ended.
+    /// (a token hint's <c>sid</c>); returns the session ids ended (the hinted one included, also when no session had it).
     /// </summary>
     public List<string> End(HttpContext context, string? sessionId)
     {
@@ -47,7 +47,7 @@ internal sealed class SessionStore
 
         if (context.Request.Cookies.TryGetValue(CookieName, out var id) && id is not null)
         {
-            if (_sessions.TryRemove(id, out var session))
+            if (_sessions.TryRemove(id, out var session) && !ended.Contains(session.SessionId))
             {
                 ended.Add(session.SessionId);
             }
@@ -56,6 +56,18 @@ internal sealed class SessionStore
         }
 
         return ended;
+    }
+
+    /// <summary>Ends every SSO session of a user.</summary>
+    public void EndAllOf(CidaasEmulatorUser user)
+    {
+        foreach (var pair in _sessions)
+        {
+            if (pair.Value.User.Sub == user.Sub)
+            {
+                _sessions.TryRemove(pair);
+            }
+        }
     }
 
     public PendingLogin AddPendingLogin(AuthorizationRequest request, DateTimeOffset now)

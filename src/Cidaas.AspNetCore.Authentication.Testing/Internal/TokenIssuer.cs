@@ -11,6 +11,7 @@ internal sealed class TokenIssuer
 {
     private const string OtherClient = "another-client";
     private const string UnknownCriticalExtension = "urn:cidaas-emulator:unknown";
+    private const string BackchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
 
     // cidaas writes 'amr' as numeric strings whose meaning it does not document; its code-flow token said ["2"].
     private const string PasswordAuthenticationMethod = "2";
@@ -60,6 +61,11 @@ internal sealed class TokenIssuer
         }
 
         var idTokenValue = grant.HasScope("openid") && !grant.IsClientOnly ? CreateIdToken(grant, record, nonce, refreshGrant, accessToken, idToken) : null;
+        if (idTokenValue is not null)
+        {
+            _emulator.Logouts.Record(grant);
+        }
+
         return new IssuedTokens(accessToken, record, idTokenValue, refreshToken);
     }
 
@@ -245,6 +251,82 @@ internal sealed class TokenIssuer
         }
     }
 
+    /// <summary>
+    /// A logout token (Back-Channel Logout 1.0 §2.4) for a client, a user and a session: <c>iss</c>, <c>aud</c>, <c>iat</c>,
+    /// <c>exp</c>, <c>jti</c>, <c>sub</c>, <c>sid</c>, <c>events</c>, typed <c>logout+jwt</c>; or defective in one way.
+    /// </summary>
+    public string CreateLogoutToken(CidaasEmulatorClient client, CidaasEmulatorUser user, string sessionId, CidaasLogoutTokenDefect defect)
+    {
+        var now = Options.TimeProvider.GetUtcNow();
+        var issuedAt = defect switch
+        {
+            CidaasLogoutTokenDefect.Expired => now - Options.LogoutTokenLifetime - TimeSpan.FromHours(1),
+            CidaasLogoutTokenDefect.FutureIat => now + TimeSpan.FromHours(1),
+            CidaasLogoutTokenDefect.TooOld => now - TimeSpan.FromHours(1),
+            _ => now,
+        };
+        var expires = defect == CidaasLogoutTokenDefect.TooOld ? now + TimeSpan.FromHours(1) : issuedAt + Options.LogoutTokenLifetime;
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["iss"] = defect == CidaasLogoutTokenDefect.WrongIssuer ? "https://wrong-issuer.example" : _emulator.Authority,
+            ["aud"] = defect == CidaasLogoutTokenDefect.WrongAudience ? OtherClient : client.ClientId,
+            ["iat"] = issuedAt.ToUnixTimeSeconds(),
+            ["exp"] = expires.ToUnixTimeSeconds(),
+        };
+        if (defect != CidaasLogoutTokenDefect.MissingJti)
+        {
+            claims["jti"] = RandomTokens.CreateId();
+        }
+
+        if (defect != CidaasLogoutTokenDefect.NoSubjectNoSession)
+        {
+            claims["sub"] = user.Sub;
+            claims["sid"] = sessionId;
+        }
+
+        switch (defect)
+        {
+            case CidaasLogoutTokenDefect.MissingEvents:
+                break;
+            case CidaasLogoutTokenDefect.EventNotAnObject:
+                claims["events"] = new Dictionary<string, object> { [BackchannelLogoutEvent] = "logout" };
+                break;
+            case CidaasLogoutTokenDefect.OtherEvent:
+                claims["events"] = new Dictionary<string, object> { ["http://schemas.openid.net/event/other"] = new Dictionary<string, object>() };
+                break;
+            default:
+                claims["events"] = new Dictionary<string, object> { [BackchannelLogoutEvent] = new Dictionary<string, object>() };
+                break;
+        }
+
+        if (defect == CidaasLogoutTokenDefect.NoncePresent)
+        {
+            claims["nonce"] = RandomTokens.Create();
+        }
+
+        var type = defect switch
+        {
+            CidaasLogoutTokenDefect.TypeJwt => "JWT",
+            CidaasLogoutTokenDefect.NoType => null,
+            _ => "logout+jwt",
+        };
+        switch (defect)
+        {
+            case CidaasLogoutTokenDefect.UnknownSigningKey:
+                using (var unknownKey = SigningKey.Generate())
+                {
+                    return Sign(claims, unknownKey, type: type);
+                }
+
+            case CidaasLogoutTokenDefect.AlgNone:
+                return StripSignature(Sign(claims, _emulator.Keys.Current, type: type));
+            case CidaasLogoutTokenDefect.BadSignature:
+                return FlipSignature(Sign(claims, _emulator.Keys.Current, type: type));
+            default:
+                return Sign(claims, _emulator.Keys.Current, type: type);
+        }
+    }
+
     /// <summary>Checks a bearer token: signed by one of our keys, our issuer, issued by us as an access token, not revoked, not expired.</summary>
     public async Task<IssuedAccessToken?> ValidateAccessTokenAsync(string token)
     {
@@ -290,18 +372,25 @@ internal sealed class TokenIssuer
     }
 
     /// <summary>
-    /// Signs with RS256. cidaas's tokens have only <c>alg</c> and <c>kid</c> in their header, no <c>typ</c>; the token
-    /// handler always writes one, so the header is written again without it and the token signed anew.
+    /// Signs with RS256. cidaas's tokens have only <c>alg</c> and <c>kid</c> in their header, no <c>typ</c> (<paramref name="type"/>
+    /// <see langword="null"/>, the default); the token handler always writes one, so the header is written again without it
+    /// and the token signed anew. A logout token names its type (<c>logout+jwt</c>).
     /// </summary>
-    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null)
+    private string Sign(Dictionary<string, object> claims, SigningKey key, Dictionary<string, object>? additionalHeader = null, string? type = null)
     {
         var securityKey = key.SecurityKey(Options.PublishKeyIdInJwks);
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
+            TokenType = type ?? "JWT",
             SigningCredentials = new SigningCredentials(securityKey, SecurityAlgorithms.RsaSha256),
             AdditionalHeaderClaims = additionalHeader,
         });
+        if (type is not null)
+        {
+            return token;
+        }
+
         var parts = token.Split('.');
         var header = JsonNode.Parse(Base64UrlEncoder.Decode(parts[0]))!.AsObject();
         header.Remove("typ");

@@ -40,6 +40,15 @@ public class CidaasEvents : RemoteAuthenticationEvents
     /// <summary>When cidaas sends the user back to <see cref="CidaasOptions.SignedOutCallbackPath"/>; change the redirect or handle the response.</summary>
     public Func<CidaasSignedOutCallbackContext, Task> OnSignedOutCallbackRedirect { get; set; } = _ => Task.CompletedTask;
 
+    /// <summary>
+    /// After a logout token at <see cref="CidaasOptions.BackchannelLogoutPath"/> passed every check and before the sessions
+    /// it names are ended; observe it, or veto it with <see cref="CidaasBackchannelLogoutContext.Refuse"/>.
+    /// </summary>
+    public Func<CidaasBackchannelLogoutContext, Task> OnBackchannelLogout { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Invokes <see cref="OnBackchannelLogout"/>.</summary>
+    public virtual Task BackchannelLogout(CidaasBackchannelLogoutContext context) => OnBackchannelLogout(context);
+
     /// <summary>Invokes <see cref="OnRedirectToAuthorizationEndpoint"/>.</summary>
     public virtual Task RedirectToAuthorizationEndpoint(CidaasRedirectContext context) => OnRedirectToAuthorizationEndpoint(context);
 

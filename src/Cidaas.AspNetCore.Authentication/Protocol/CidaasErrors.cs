@@ -5,7 +5,7 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// <summary>
 /// Every failure message of the handler, in one place, each with a stable id (<c>CIDAAS1xxx</c> for the callback,
 /// <c>CIDAAS2xxx</c> for the back channel, <c>CIDAAS3xxx</c> for id_tokens, <c>CIDAAS4xxx</c> for sign-out,
-/// <c>CIDAAS7xxx</c> for tokens after sign-in).
+/// <c>CIDAAS6xxx</c> for back-channel logout and sessions, <c>CIDAAS7xxx</c> for tokens after sign-in).
 /// No message ever contains a secret, a code, a token or a verifier.
 /// </summary>
 internal static class CidaasErrors
@@ -25,6 +25,18 @@ internal static class CidaasErrors
     public const string UserInfoNotJson = "CIDAAS2010: The userinfo endpoint's answer is not a JSON object.";
     public const string UserInfoSubjectMissing = "CIDAAS2011: The userinfo endpoint's answer has no 'sub'.";
     public const string UserInfoSubjectMismatch = "CIDAAS2012: The 'sub' of the userinfo answer differs from the 'sub' of the id_token.";
+
+    // Back-channel logout and sessions (issue 15).
+    public const string LogoutWrongMethod = "CIDAAS6001: A back-channel logout request must be a POST with a form-encoded body (application/x-www-form-urlencoded).";
+    public const string LogoutTokenMissing = "CIDAAS6003: The back-channel logout request has no single 'logout_token' parameter.";
+    public const string LogoutBodyTooLarge = "CIDAAS6004: The back-channel logout request body is too large.";
+    public const string LogoutTokenReplayed = "CIDAAS6005: The logout token was already used (its 'jti' was seen before).";
+    public const string LogoutTokenNoId = "CIDAAS6006: The logout token has no 'jti' claim, so a replay of it could not be detected.";
+    public const string LogoutRefused = "CIDAAS6007: The back-channel logout was refused by the application (OnBackchannelLogout).";
+    public const string SessionStoreUnavailable = "CIDAAS6008: The session store (the distributed cache) could not be reached; the session could not be read or written. Try again shortly.";
+    public const string LogoutParametersInvalid = "CIDAAS6009: The back-channel logout request carries parameters other than a single 'logout_token'.";
+
+    public static string LogoutTokenInvalid(string reason) => $"CIDAAS6002: The logout token was rejected: {reason}";
 
     public static string DuplicateParameter(string name) => $"CIDAAS1008: The authorization response carries the '{name}' parameter more than once.";
 

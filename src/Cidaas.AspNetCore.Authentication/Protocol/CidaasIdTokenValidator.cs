@@ -130,6 +130,12 @@ internal sealed class CidaasIdTokenValidator
             throw Invalid("its header lists critical extensions ('crit') that this client does not understand.");
         }
 
+        // Back-Channel Logout 1.0 §2.4/§4: a logout token is never an id_token (its 'events' claim or its 'typ' tells).
+        if (token.TryGetPayloadValue<object>("events", out _) || CidaasLogoutTokenValidator.IsLogoutType(token))
+        {
+            throw Invalid("it is a logout token (it has an 'events' claim or the type 'logout+jwt'), not an id_token.");
+        }
+
         var issuedAt = ReadDates(token) ?? throw Invalid("it has no 'iat' claim.");
         if (issuedAt > timeProvider.GetUtcNow() + clockSkew)
         {
@@ -187,7 +193,10 @@ internal sealed class CidaasIdTokenValidator
     /// The token's <c>iat</c>, after checking that <c>exp</c>, <c>iat</c>, <c>nbf</c> and <c>auth_time</c> are usable dates
     /// (<see cref="CidaasNumericDates"/>): IdentityModel has read the payload already, but accepts a string or a clamped date.
     /// </summary>
-    private static DateTimeOffset? ReadDates(JsonWebToken token)
+    internal static DateTimeOffset? ReadDates(JsonWebToken token) => ReadDates(token, Invalid);
+
+    /// <summary>As <see cref="ReadDates(JsonWebToken)"/>, failing with the exceptions of <paramref name="invalid"/>.</summary>
+    internal static DateTimeOffset? ReadDates(JsonWebToken token, Func<string, CidaasProtocolException> invalid)
     {
         var encoded = token.EncodedPayload;
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
@@ -199,19 +208,19 @@ internal sealed class CidaasIdTokenValidator
             {
                 if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
                 {
-                    throw Invalid(NotWellFormed);
+                    throw invalid(NotWellFormed);
                 }
 
                 unusable = CidaasNumericDates.FindUnusable(buffer.AsSpan(0, length), out issuedAt);
             }
             catch (JsonException)
             {
-                throw Invalid(NotWellFormed);
+                throw invalid(NotWellFormed);
             }
 
             return unusable is null
                 ? issuedAt
-                : throw Invalid($"its '{unusable}' claim is not a date between the years 1 and 9999 (a JSON number of seconds, RFC 7519 NumericDate).");
+                : throw invalid($"its '{unusable}' claim is not a date between the years 1 and 9999 (a JSON number of seconds, RFC 7519 NumericDate).");
         }
         finally
         {
@@ -257,7 +266,7 @@ internal sealed class CidaasIdTokenValidator
     private static CidaasProtocolException Invalid(string reason) => new(CidaasErrors.IdTokenInvalid(reason));
 
     // IdentityModel's own messages are not passed on: with PII logging turned on they can quote the token.
-    private static string Describe(Exception? exception) => exception switch
+    internal static string Describe(Exception? exception) => exception switch
     {
         SecurityTokenSignatureKeyNotFoundException => "it is signed with a key that is not in the issuer's key set (even after refetching it).",
         SecurityTokenInvalidAlgorithmException => "it is signed with an algorithm that is not allowed.",

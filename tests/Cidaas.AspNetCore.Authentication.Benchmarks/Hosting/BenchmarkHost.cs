@@ -94,6 +94,30 @@ internal sealed class BenchmarkHost : IDisposable
         }
     }
 
+    /// <summary>Sends a POST request with a form-encoded body; an answer with another status than <paramref name="expectedStatus"/> is counted.</summary>
+    public async Task PostFormAsync(string path, byte[] form, int expectedStatus)
+    {
+        var features = CreateFeatures(path, "", cookie: null, authorization: null);
+        var request = features.Get<IHttpRequestFeature>()!;
+        request.Method = HttpMethods.Post;
+        request.Headers.ContentType = "application/x-www-form-urlencoded";
+        request.Headers.ContentLength = form.Length;
+        request.Body = new MemoryStream(form, writable: false);
+        var context = _contexts.Create(features);
+        try
+        {
+            await _pipeline(context);
+            if (context.Response.StatusCode != expectedStatus)
+            {
+                Interlocked.Increment(ref _unexpectedAnswers);
+            }
+        }
+        finally
+        {
+            _contexts.Dispose(context);
+        }
+    }
+
     /// <summary>Throws when any measured request had an unexpected answer: then the numbers measured a failure.</summary>
     public void ThrowIfAnyUnexpectedAnswer(string name)
     {

@@ -34,7 +34,7 @@ public abstract class CidaasTestBase<TOptions> : IAsyncLifetime where TOptions :
     protected TestApp<TOptions> App => _app ?? throw new InvalidOperationException("Call StartAppAsync first.");
 
     /// <summary>A browser that knows the app and the emulator (set when the app starts).</summary>
-    protected TestBrowser Browser { get; private set; } = default!;
+    protected TestBrowser Browser { get; set; } = default!;
 
     /// <summary>Tokens and secrets the test handled itself, held to the same rule as those that crossed the wire.</summary>
     protected List<string> Secrets { get; } = [];

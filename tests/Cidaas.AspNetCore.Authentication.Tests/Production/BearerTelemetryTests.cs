@@ -29,7 +29,8 @@ public sealed class BearerTelemetryTests(ITestOutputHelper output) : BearerTestB
     {
         await StartAppAsync(o =>
         {
-            UseIntrospection(o, TestClients.ClientId, TestClients.ClientSecret);
+            // cidaas answers active only to a client in the token's audience: the app the token was issued to.
+            UseIntrospection(o);
             o.IntrospectionCacheDuration = TimeSpan.FromSeconds(30);
         });
         using var lookups = Collect<long>("cidaas.introspection.cache.lookups");

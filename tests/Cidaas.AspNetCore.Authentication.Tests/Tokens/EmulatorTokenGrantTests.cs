@@ -42,6 +42,7 @@ public sealed class EmulatorTokenGrantTests : IAsyncLifetime
         body.GetProperty("expires_in").GetInt64().Should().Be(3600);
         body.GetProperty("id_token_expires_in").GetInt64().Should().Be(3600);
         body.GetProperty("id_token").GetString().Should().NotBeNullOrEmpty();
+        body.TryGetProperty("scope", out _).Should().BeFalse("cidaas's refresh answer has no scope");
         body.GetProperty("access_token").GetString().Should().NotBe(tokens.AccessToken);
         body.GetProperty("refresh_token").GetString().Should().NotBe(tokens.RefreshToken, "cidaas answers a refresh with a new refresh token");
         (await IntrospectAsync(tokens.RefreshToken!)).Should().BeFalse("a rotated refresh token is used up");
@@ -175,7 +176,8 @@ public sealed class EmulatorTokenGrantTests : IAsyncLifetime
         var (status, _) = await PostRawAsync(CidaasDefaults.RevocationPath, ("token", tokens.RefreshToken!));
 
         status.Should().Be(HttpStatusCode.OK, "RFC 7009 answers 200 whatever happened");
-        (await IntrospectAsync(tokens.RefreshToken!)).Should().BeTrue();
+        (await TestClients.IntrospectAsync(_client, tokens.RefreshToken!, CidaasEmulatorOptions.DemoClientId, CidaasEmulatorOptions.DemoClientSecret))
+            .Should().BeTrue("only the client the token was issued to may revoke it");
     }
 
     private Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(params (string Name, string Value)[] fields)
@@ -189,12 +191,7 @@ public sealed class EmulatorTokenGrantTests : IAsyncLifetime
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    private async Task<bool> IntrospectAsync(string token)
-    {
-        using var response = await _client.PostAsync(CidaasDefaults.IntrospectionPath, TestClientForm([("token", token)]));
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("active").GetBoolean();
-    }
+    private Task<bool> IntrospectAsync(string token) => TestClients.IntrospectAsync(_client, token);
 
     private static FormUrlEncodedContent TestClientForm((string Name, string Value)[] fields)
         => new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))

@@ -92,8 +92,6 @@ public sealed class RevocationAtSignOutTests(ITestOutputHelper output) : TokensT
     private async Task<bool> IntrospectAsync(string token)
     {
         using var client = Emulator.CreateClient();
-        using var response = await client.PostAsync(CidaasDefaults.IntrospectionPath, new FormUrlEncodedContent([
-            KeyValuePair.Create("token", token), KeyValuePair.Create("client_id", TestClients.ClientId), KeyValuePair.Create("client_secret", TestClients.ClientSecret)]));
-        return (await response.Content.ReadAsStringAsync()).Contains("\"active\":true", StringComparison.Ordinal);
+        return await TestClients.IntrospectAsync(client, token);
     }
 }

@@ -1,0 +1,245 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cidaas.AspNetCore.Authentication.Sessions;
+
+/// <summary>
+/// The cookie scheme's <see cref="ITicketStore"/> on the host's <see cref="IDistributedCache"/>: the cookie holds only a
+/// random session key (128 bits); the ticket is serialized and protected with Data Protection (it holds the tokens) and
+/// kept under the key's hash until the ticket's <c>ExpiresUtc</c>, moved on by every renewal (sliding). Each sign-in gets
+/// a new key. An index per user (<c>sub</c>) and per cidaas session (<c>sid</c>), both hashed, lets
+/// <see cref="CidaasSessionStore"/> list and end sessions. <see cref="RenewAsync(string, AuthenticationTicket)"/> writes
+/// whether or not the entry still exists (an upsert): a session ended meanwhile stays ended through its
+/// <see cref="CidaasEndedSessions"/> marker, which the cookie validation checks after this store.
+/// </summary>
+internal sealed class CidaasTicketStore : ITicketStore
+{
+    private const string SessionPrefix = "cidaas:session:";
+    private const string SubjectIndexPrefix = "cidaas:sessions:sub:";
+    private const string SessionIdIndexPrefix = "cidaas:sessions:sid:";
+    private const int MaxIndexEntries = 256;
+
+    private readonly IDistributedCache _cache;
+    private readonly IDataProtector _protector;
+    private readonly TimeProvider _timeProvider;
+    private readonly IOptions<CidaasServerSideSessionOptions> _options;
+    private readonly ILogger _logger;
+
+    public CidaasTicketStore(
+        CidaasSessionStore sessions, IDataProtectionProvider dataProtection, IOptions<CidaasServerSideSessionOptions> options, ILoggerFactory loggerFactory)
+    {
+        _cache = sessions.Cache;
+        _timeProvider = sessions.TimeProvider;
+        _protector = dataProtection.CreateProtector(typeof(CidaasTicketStore).FullName!, "v1");
+        _options = options;
+        _logger = loggerFactory.CreateLogger<CidaasTicketStore>();
+    }
+
+    public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, CancellationToken.None);
+
+    public async Task<string> StoreAsync(AuthenticationTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var key = Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        var id = CidaasSessionKeys.Hash(key);
+        await WriteAsync(id, ticket, cancellationToken);
+        await IndexAsync(id, ticket, cancellationToken);
+        return key;
+    }
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, CancellationToken.None);
+
+    public async Task RenewAsync(string key, AuthenticationTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(ticket);
+        var id = CidaasSessionKeys.Hash(key);
+        await WriteAsync(id, ticket, cancellationToken);
+        await IndexAsync(id, ticket, cancellationToken);
+    }
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A cache that cannot be read makes the user anonymous (fail closed), never a 500.")]
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            return await ReadAsync(CidaasSessionKeys.Hash(key), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.SessionStoreUnavailable(ex.GetType().Name, ex);
+            return null;
+        }
+    }
+
+    public Task RemoveAsync(string key) => RemoveAsync(key, CancellationToken.None);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "The sign-out deletes the cookie anyway; a cache that cannot be reached is logged, never a 500.")]
+    public async Task RemoveAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            await _cache.RemoveAsync(SessionPrefix + CidaasSessionKeys.Hash(key), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.SessionStoreUnavailable(ex.GetType().Name, ex);
+        }
+    }
+
+    /// <summary>The live sessions in a user's index (entries whose session is gone are skipped).</summary>
+    public Task<IReadOnlyList<CidaasSessionInfo>> ListAsync(string subjectHash, CancellationToken cancellationToken)
+        => CidaasSessionStoreException.WrapAsync<IReadOnlyList<CidaasSessionInfo>>(
+            async () =>
+            {
+                var sessions = new List<CidaasSessionInfo>();
+                foreach (var id in await ReadIndexAsync(SubjectIndexPrefix + subjectHash, cancellationToken))
+                {
+                    if (await ReadAsync(id, cancellationToken) is { } ticket && BelongsTo(ticket, subjectHash))
+                    {
+                        sessions.Add(new CidaasSessionInfo(id, ticket.Principal, ticket.Properties.IssuedUtc, ticket.Properties.ExpiresUtc));
+                    }
+                }
+
+                return sessions;
+            },
+            cancellationToken);
+
+    /// <summary>The ticket of session <paramref name="id"/> when it belongs to the user.</summary>
+    public Task<AuthenticationTicket?> FindAsync(string subjectHash, string id, CancellationToken cancellationToken)
+        => CidaasSessionStoreException.WrapAsync(
+            async () => (await ReadIndexAsync(SubjectIndexPrefix + subjectHash, cancellationToken)).Contains(id, StringComparer.Ordinal)
+                && await ReadAsync(id, cancellationToken) is { } ticket && BelongsTo(ticket, subjectHash)
+                ? ticket
+                : null,
+            cancellationToken);
+
+    public Task RemoveByIdAsync(string id, CancellationToken cancellationToken)
+        => CidaasSessionStoreException.WrapAsync(
+            async () =>
+            {
+                await _cache.RemoveAsync(SessionPrefix + id, cancellationToken);
+            },
+            cancellationToken);
+
+    /// <summary>Removes the sessions of a cidaas session, else of a user, from the store (their markers are written already).</summary>
+    public Task RemoveIndexedAsync(string? subjectHash, string? sessionIdHash, CancellationToken cancellationToken)
+        => CidaasSessionStoreException.WrapAsync(
+            async () =>
+            {
+                var indexKey = sessionIdHash is not null ? SessionIdIndexPrefix + sessionIdHash : subjectHash is not null ? SubjectIndexPrefix + subjectHash : null;
+                if (indexKey is null)
+                {
+                    return;
+                }
+
+                foreach (var id in await ReadIndexAsync(indexKey, cancellationToken))
+                {
+                    await _cache.RemoveAsync(SessionPrefix + id, cancellationToken);
+                }
+
+                await _cache.RemoveAsync(indexKey, cancellationToken);
+            },
+            cancellationToken);
+
+    // A key the cookie handler reused for another user's sign-in (aspnetcore #55634) stays in the first user's index:
+    // the ticket under it is only theirs when its subject says so.
+    private static bool BelongsTo(AuthenticationTicket ticket, string subjectHash)
+        => string.Equals(CidaasSessionKeys.Read(ticket.Properties).Subject, subjectHash, StringComparison.Ordinal);
+
+    private async Task<AuthenticationTicket?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        var protectedBytes = await _cache.GetAsync(SessionPrefix + id, cancellationToken);
+        if (protectedBytes is null)
+        {
+            return null;
+        }
+
+        AuthenticationTicket? ticket;
+        try
+        {
+            ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(protectedBytes));
+        }
+        catch (CryptographicException)
+        {
+            // Protected by a key ring this instance does not share, or altered: no session.
+            return null;
+        }
+
+        return ticket is null || ticket.Properties.ExpiresUtc < _timeProvider.GetUtcNow() ? null : ticket;
+    }
+
+    private Task WriteAsync(string id, AuthenticationTicket ticket, CancellationToken cancellationToken)
+        => CidaasSessionStoreException.WrapAsync(
+            async () =>
+            {
+                var bytes = _protector.Protect(TicketSerializer.Default.Serialize(ticket));
+                await _cache.SetAsync(SessionPrefix + id, bytes, EntryOptions(ticket), cancellationToken);
+            },
+            cancellationToken);
+
+    private DistributedCacheEntryOptions EntryOptions(AuthenticationTicket ticket)
+    {
+        var expires = ticket.Properties.ExpiresUtc;
+        return expires is { } at && at > _timeProvider.GetUtcNow()
+            ? new DistributedCacheEntryOptions { AbsoluteExpiration = at }
+            : new DistributedCacheEntryOptions { SlidingExpiration = _options.Value.DefaultLifetime };
+    }
+
+    /// <summary>Adds the session to the index of its user and of its cidaas session; the index outlives the newest session in it.</summary>
+    private Task IndexAsync(string id, AuthenticationTicket ticket, CancellationToken cancellationToken)
+        => CidaasSessionStoreException.WrapAsync(
+            async () =>
+            {
+                var (subject, sessionId, _) = CidaasSessionKeys.Read(ticket.Properties);
+                var lifetime = ticket.Properties.ExpiresUtc is { } at && at - _timeProvider.GetUtcNow() is { } left && left > TimeSpan.Zero
+                    ? left
+                    : _options.Value.DefaultLifetime;
+                foreach (var indexKey in new[] { subject is null ? null : SubjectIndexPrefix + subject, sessionId is null ? null : SessionIdIndexPrefix + sessionId })
+                {
+                    if (indexKey is null)
+                    {
+                        continue;
+                    }
+
+                    var ids = await ReadIndexAsync(indexKey, cancellationToken);
+                    if (ids.Contains(id, StringComparer.Ordinal))
+                    {
+                        await _cache.RefreshAsync(indexKey, cancellationToken);
+                        continue;
+                    }
+
+                    // Ids of sessions that are gone are dropped when the index is written; the list stays bounded.
+                    var kept = new List<string>(ids.Count + 1);
+                    foreach (var existing in ids)
+                    {
+                        if (kept.Count < MaxIndexEntries - 1 && await _cache.GetAsync(SessionPrefix + existing, cancellationToken) is not null)
+                        {
+                            kept.Add(existing);
+                        }
+                    }
+
+                    kept.Add(id);
+                    await _cache.SetAsync(
+                        indexKey, Encoding.ASCII.GetBytes(string.Join('\n', kept)), new DistributedCacheEntryOptions { SlidingExpiration = Max(lifetime, _options.Value.DefaultLifetime) }, cancellationToken);
+                }
+            },
+            cancellationToken);
+
+    private async Task<IReadOnlyList<string>> ReadIndexAsync(string indexKey, CancellationToken cancellationToken)
+        => await _cache.GetAsync(indexKey, cancellationToken) is { } bytes
+            ? Encoding.ASCII.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

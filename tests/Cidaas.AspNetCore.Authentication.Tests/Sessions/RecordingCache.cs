@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Cidaas.AspNetCore.Authentication.Tests.Sessions;
+
+/// <summary>The in-memory distributed cache, recording every key and value written, and able to fail on demand (an outage).</summary>
+public sealed class RecordingCache : IDistributedCache
+{
+    private readonly MemoryDistributedCache _inner = new(Options.Create(new MemoryDistributedCacheOptions()));
+
+    public ConcurrentDictionary<string, byte[]> Written { get; } = new(StringComparer.Ordinal);
+
+    public int Reads;
+
+    public bool Down { get; set; }
+
+    public byte[]? Get(string key) => Check(() => _inner.Get(key));
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+    {
+        Fail();
+        Interlocked.Increment(ref Reads);
+        return await _inner.GetAsync(key, token);
+    }
+
+    public void Refresh(string key) => Check(() => _inner.Refresh(key));
+
+    public Task RefreshAsync(string key, CancellationToken token = default) => Check(() => _inner.RefreshAsync(key, token));
+
+    public void Remove(string key) => Check(() => _inner.Remove(key));
+
+    public Task RemoveAsync(string key, CancellationToken token = default) => Check(() => _inner.RemoveAsync(key, token));
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
+    {
+        Fail();
+        Written[key] = value;
+        _inner.Set(key, value, options);
+    }
+
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        Fail();
+        Written[key] = value;
+        return _inner.SetAsync(key, value, options, token);
+    }
+
+    /// <summary>Whether the key holds a value now.</summary>
+    public bool Holds(string key) => _inner.Get(key) is not null;
+
+    private T Check<T>(Func<T> action)
+    {
+        Fail();
+        return action();
+    }
+
+    private void Check(Action action)
+    {
+        Fail();
+        action();
+    }
+
+    private void Fail()
+    {
+        if (Down)
+        {
+            throw new InvalidOperationException("The cache is down (test outage).");
+        }
+    }
+}
