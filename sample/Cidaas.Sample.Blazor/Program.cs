@@ -60,6 +60,10 @@ builder.Services
     });
 builder.Services.AddAuthorization();
 
+// The server calls APIs with the user's access token (the browser never holds it): here cidaas's own userinfo API.
+builder.Services.AddHttpClient("cidaas-api", c => c.BaseAddress = new Uri((emulator?.Authority ?? cidaas["Authority"])!.TrimEnd('/') + "/"))
+    .AddCidaasUserAccessTokenHandler();
+
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
 {

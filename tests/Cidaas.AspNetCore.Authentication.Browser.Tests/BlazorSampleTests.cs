@@ -63,6 +63,18 @@ public sealed partial class BlazorSampleTests(BlazorSampleTests.BlazorSampleFixt
     }
 
     [Fact]
+    public async Task The_server_calls_an_api_with_the_users_token_which_never_reaches_the_browser()
+    {
+        await _page.GotoAsync("/api-call");
+        await SignInAtTheEmulatorAsync("alice", "alice-password");
+
+        await Expect(_page).ToHaveURLAsync(fixture.BaseUrl + "/api-call");
+        await Expect(_page.Locator("#api-status")).ToHaveTextAsync("200");
+        await Expect(_page.Locator("#api-name")).ToHaveTextAsync("Alice Anderson");
+        (await _page.ContentAsync()).Should().NotMatchRegex(@"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.", "the token stays on the server");
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_app_session_and_the_cidaas_session()
     {
         await _page.GotoAsync("/profile");
