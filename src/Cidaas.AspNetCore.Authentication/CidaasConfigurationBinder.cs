@@ -36,10 +36,20 @@ internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(Dy
         }
 
         var section = _configurationProvider.GetSchemeConfiguration(name);
-        SetKeys(options, new CidaasConfigurationKeys(section is IConfigurationSection { Path: { Length: > 0 } path } ? path : $"Authentication:Schemes:{name}", Keys));
-        if (section.GetChildren().Any())
+        var keys = new CidaasConfigurationKeys(section is IConfigurationSection { Path: { Length: > 0 } path } ? path : $"Authentication:Schemes:{name}", Keys);
+        SetKeys(options, keys);
+        if (!section.GetChildren().Any())
         {
-            Bind(section, options);
+            return;
+        }
+
+        Bind(section, options);
+        foreach (var key in Keys)
+        {
+            if (typeof(TOptions).GetProperty(key)?.PropertyType == typeof(PathString) && section[key] is { Length: > 0 } value && !value.StartsWith('/'))
+            {
+                keys.InvalidPaths.Add(key);
+            }
         }
     }
 

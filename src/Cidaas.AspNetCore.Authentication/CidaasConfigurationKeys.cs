@@ -8,6 +8,12 @@ namespace Cidaas.AspNetCore.Authentication;
 /// <param name="Options">The names of the options the binder reads from the section.</param>
 internal sealed record CidaasConfigurationKeys(string SectionPath, IReadOnlyCollection<string> Options)
 {
+    /// <summary>
+    /// The path options whose configured value has no leading '/': a <c>PathString</c> cannot hold it, and an empty path
+    /// means "off" for some of them (<c>BackchannelLogoutPath</c>), so <c>Validate()</c> reports them from here.
+    /// </summary>
+    public HashSet<string> InvalidPaths { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The configuration key of the option, or <see langword="null"/> when it is not read from configuration.</summary>
     public string? KeyOf(string option) => Options.Contains(option) ? SectionPath + ":" + option : null;
 }

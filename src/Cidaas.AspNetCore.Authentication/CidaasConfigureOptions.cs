@@ -7,8 +7,9 @@ namespace Cidaas.AspNetCore.Authentication;
 /// Reads the options of each cidaas scheme from <c>Authentication:Schemes:{scheme}</c>, before the code's own
 /// configuration runs. Keys: Authority, ClientId, ClientSecret, Scope (space-separated or an array), CallbackPath,
 /// SignedOutCallbackPath, SignedOutRedirectUri, UsePkce, RequireHttpsMetadata, SaveTokens, GetClaimsFromUserInfoEndpoint,
-/// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath and
-/// BackchannelTimeout.
+/// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath,
+/// BackchannelTimeout, MapRolesAndGroupsFromIdToken, RevocationEndpoint, RefreshBeforeExpiry, RevokeRefreshTokenOnSignOut,
+/// BackchannelLogoutPath and BackchannelLogoutTokenMaxAge.
 /// </summary>
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
@@ -22,6 +23,9 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
             nameof(CidaasOptions.EndSessionEndpoint), nameof(CidaasOptions.CallbackPath), nameof(CidaasOptions.SignedOutCallbackPath),
             nameof(CidaasOptions.SignedOutRedirectUri), nameof(CidaasOptions.AccessDeniedPath), nameof(CidaasOptions.BackchannelTimeout),
             nameof(CidaasOptions.SignInScheme), nameof(CidaasOptions.SignOutScheme),
+            nameof(CidaasOptions.MapRolesAndGroupsFromIdToken), nameof(CidaasOptions.RevocationEndpoint),
+            nameof(CidaasOptions.RefreshBeforeExpiry), nameof(CidaasOptions.RevokeRefreshTokenOnSignOut),
+            nameof(CidaasOptions.BackchannelLogoutPath), nameof(CidaasOptions.BackchannelLogoutTokenMaxAge),
     ];
 
     protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope)];

@@ -282,7 +282,12 @@ public class CidaasOptions : RemoteAuthenticationOptions
             check.Add($"The {check.Option(nameof(SignedOutCallbackPath))} must differ from '{nameof(CallbackPath)}'.");
         }
 
-        if (BackchannelLogoutPath.HasValue
+        if (keys?.InvalidPaths.Contains(nameof(BackchannelLogoutPath)) == true)
+        {
+            // Fail closed: a configured path without its '/' must not turn back-channel logout off silently.
+            check.Add($"The {check.Option(nameof(BackchannelLogoutPath))} must be empty or a path that starts with '/'.");
+        }
+        else if (BackchannelLogoutPath.HasValue
             && (!BackchannelLogoutPath.Value!.StartsWith('/') || BackchannelLogoutPath == CallbackPath || BackchannelLogoutPath == SignedOutCallbackPath))
         {
             check.Add($"The '{nameof(BackchannelLogoutPath)}' option must be empty or a path that starts with '/' and differs from '{nameof(CallbackPath)}' and '{nameof(SignedOutCallbackPath)}'.");

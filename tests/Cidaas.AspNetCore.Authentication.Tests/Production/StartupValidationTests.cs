@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Production;
 
@@ -41,7 +42,42 @@ public class StartupValidationTests
         { "BackchannelTimeout", "-00:00:05", $"'BackchannelTimeout' option (configuration key '{Section}:BackchannelTimeout') must be a positive time span" },
         { "TokenEndpoint", "/token-srv/token", $"'TokenEndpoint' option (configuration key '{Section}:TokenEndpoint') must be an absolute" },
         { "MetadataAddress", "http://tenant.cidaas.eu/.well-known/openid-configuration", $"'MetadataAddress' option (configuration key '{Section}:MetadataAddress') must use https" },
+        { "BackchannelLogoutPath", "backchannel-logout-cidaas", $"'BackchannelLogoutPath' option (configuration key '{Section}:BackchannelLogoutPath') must be empty or a path that starts with '/'" },
+        { "RefreshBeforeExpiry", "-00:01:00", $"'RefreshBeforeExpiry' option (configuration key '{Section}:RefreshBeforeExpiry') must not be negative" },
     };
+
+    [Fact]
+    public void The_options_after_sign_in_are_read_from_configuration_too()
+    {
+        var configuration = ValidSignIn();
+        configuration[$"{Section}:BackchannelLogoutPath"] = "/bcl";
+        configuration[$"{Section}:BackchannelLogoutTokenMaxAge"] = "00:02:00";
+        configuration[$"{Section}:RefreshBeforeExpiry"] = "00:03:00";
+        configuration[$"{Section}:RevokeRefreshTokenOnSignOut"] = "false";
+        configuration[$"{Section}:MapRolesAndGroupsFromIdToken"] = "false";
+        configuration[$"{Section}:RevocationEndpoint"] = "https://tenant.cidaas.eu/token-srv/revoke";
+        using var host = Build(configuration, a => a.AddCidaas());
+
+        var options = host.Services.GetRequiredService<IOptionsMonitor<CidaasOptions>>().Get(CidaasDefaults.AuthenticationScheme);
+
+        options.BackchannelLogoutPath.Value.Should().Be("/bcl");
+        options.BackchannelLogoutTokenMaxAge.Should().Be(TimeSpan.FromMinutes(2));
+        options.RefreshBeforeExpiry.Should().Be(TimeSpan.FromMinutes(3));
+        options.RevokeRefreshTokenOnSignOut.Should().BeFalse();
+        options.MapRolesAndGroupsFromIdToken.Should().BeFalse();
+        options.RevocationEndpoint.Should().Be("https://tenant.cidaas.eu/token-srv/revoke");
+    }
+
+    [Fact]
+    public void An_empty_back_channel_logout_path_in_configuration_leaves_the_default()
+    {
+        var configuration = ValidSignIn();
+        configuration[$"{Section}:BackchannelLogoutPath"] = "";
+        using var host = Build(configuration, a => a.AddCidaas());
+
+        host.Services.GetRequiredService<IOptionsMonitor<CidaasOptions>>().Get(CidaasDefaults.AuthenticationScheme)
+            .BackchannelLogoutPath.Value.Should().Be(CidaasDefaults.BackchannelLogoutPath);
+    }
 
     [Theory]
     [MemberData(nameof(SignInMistakes))]
