@@ -141,17 +141,7 @@ public sealed partial class BlazorSampleTests(BlazorSampleTests.BlazorSampleFixt
             await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
             _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args =
-                [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run",
-                ],
-                Timeout = 30_000,
-            });
+            _browser = await SampleFixture.LaunchChromiumAsync(_playwright);
         }
 
         public string TakeOutput()

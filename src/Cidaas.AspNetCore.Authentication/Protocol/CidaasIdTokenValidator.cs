@@ -90,7 +90,11 @@ internal sealed class CidaasIdTokenValidator
         return parameters;
     }
 
-    private static TokenValidationParameters CreateParameters(CidaasIdTokenSettings settings, OpenIdConnectConfiguration configuration)
+    /// <summary>
+    /// The parameters of a token the issuer signed for this client as an id_token is: the settings' template with the
+    /// package's rules, this issuer and this client alone as audience; the logout-token validation starts from them too.
+    /// </summary>
+    internal static TokenValidationParameters CreateParameters(CidaasIdTokenSettings settings, OpenIdConnectConfiguration configuration)
     {
         var parameters = settings.Template.Clone();
         CidaasTokenValidationRules.Require(parameters);

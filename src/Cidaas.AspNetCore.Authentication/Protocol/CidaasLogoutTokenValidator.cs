@@ -83,14 +83,7 @@ internal static class CidaasLogoutTokenValidator
 
     private static TokenValidationParameters CreateParameters(CidaasIdTokenSettings settings, OpenIdConnectConfiguration configuration)
     {
-        var parameters = settings.Template.Clone();
-        CidaasTokenValidationRules.Require(parameters);
-        parameters.ValidIssuer = configuration.Issuer;
-        parameters.ValidIssuers = null;
-        parameters.ValidAudience = settings.ClientId;
-        parameters.ValidAudiences = null;
-        parameters.ValidateIssuerSigningKey = true;
-        parameters.RequireAudience = true;
+        var parameters = CidaasIdTokenValidator.CreateParameters(settings, configuration);
 
         // §2.4 lists 'exp' among the claims, but the OpenID Foundation's own 1.0 text and cidaas's tokens leave room for
         // a token without it: the bounded age of 'iat' (CheckClaims) limits such a token instead.
@@ -98,17 +91,7 @@ internal static class CidaasLogoutTokenValidator
         var timeProvider = settings.TimeProvider;
         parameters.LifetimeValidator = (notBefore, expires, _, p) =>
         {
-            var now = timeProvider.GetUtcNow().UtcDateTime;
-            if (CidaasTokenLifetime.IsLater(notBefore, now, p.ClockSkew))
-            {
-                throw new SecurityTokenNotYetValidException("The token is not valid yet.");
-            }
-
-            if (CidaasTokenLifetime.IsLater(now, expires, p.ClockSkew))
-            {
-                throw new SecurityTokenExpiredException("The token has expired.");
-            }
-
+            CidaasTokenLifetime.Validate(notBefore, expires, timeProvider.GetUtcNow().UtcDateTime, p.ClockSkew, expiryRequired: false);
             return true;
         };
         return parameters;

@@ -18,15 +18,16 @@ internal static class CidaasTokenLifetime
         => time is { } t && reference is { } r && t > r && t - r > skew;
 
     /// <summary>
-    /// Requires an expiry, then refuses a token that is not valid yet (<c>nbf</c> later than now plus the skew) or has
-    /// expired (now later than <c>exp</c> plus the skew), in the order of IdentityModel's own check.
+    /// Requires an expiry (unless <paramref name="expiryRequired"/> is <see langword="false"/>), then refuses a token that
+    /// is not valid yet (<c>nbf</c> later than now plus the skew) or has expired (now later than <c>exp</c> plus the skew),
+    /// in the order of IdentityModel's own check.
     /// </summary>
-    /// <exception cref="SecurityTokenNoExpirationException">The token has no expiry.</exception>
+    /// <exception cref="SecurityTokenNoExpirationException">The token has no expiry, and one is required.</exception>
     /// <exception cref="SecurityTokenNotYetValidException">The token is not valid yet.</exception>
     /// <exception cref="SecurityTokenExpiredException">The token has expired.</exception>
-    public static void Validate(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew)
+    public static void Validate(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew, bool expiryRequired = true)
     {
-        if (expires is null)
+        if (expires is null && expiryRequired)
         {
             throw new SecurityTokenNoExpirationException("The token has no expiration.");
         }
@@ -38,7 +39,7 @@ internal static class CidaasTokenLifetime
 
         if (IsLater(now, expires, skew))
         {
-            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires!.Value };
         }
     }
 }

@@ -53,7 +53,12 @@ public class SampleFixture : IAsyncLifetime
         BaseUrl = $"{(UsesHttps ? "https" : "http")}://localhost:{port}";
 
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        _browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Debian's headless Chromium (never a browser Playwright downloads), as every browser test drives it.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
@@ -64,7 +69,6 @@ public class SampleFixture : IAsyncLifetime
             ],
             Timeout = 30_000,
         });
-    }
 
     public async Task DisposeAsync()
     {
