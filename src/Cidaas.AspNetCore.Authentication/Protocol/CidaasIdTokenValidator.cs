@@ -28,11 +28,20 @@ internal sealed class CidaasIdTokenValidator
 
     /// <summary>Validates <paramref name="idToken"/>; throws <see cref="CidaasProtocolException"/> (CIDAAS3002) naming the first check it fails.</summary>
     /// <param name="idToken">The id_token of the token response.</param>
-    /// <param name="expectedNonce">The nonce of the authorization request; <see langword="null"/> when it sent none.</param>
+    /// <param name="expectedNonce">
+    /// The nonce of the authorization request; <see langword="null"/> when it sent none, or when the token answers a
+    /// refresh (see <paramref name="fromRefresh"/>).
+    /// </param>
     /// <param name="accessToken">The access token of the same response, for <c>at_hash</c>.</param>
     /// <param name="configuration">The issuer's discovery document (issuer, signing keys, <c>jwks_uri</c>).</param>
     /// <param name="settings">The scheme's client id, parameters template, token handler, key cache, clock and back channel.</param>
     /// <param name="cancellationToken">Stops waiting for a refetch of the keys.</param>
+    /// <param name="fromRefresh">
+    /// The token came with a refresh (OpenID Connect Core §12.2): no authorization request stands behind it, so its
+    /// <c>nonce</c> is not compared. §12.2 asks the provider to leave the claim out, but providers that copy the sign-in's
+    /// nonce into every later id_token exist, and the refresh answer comes straight from the token endpoint. Every other
+    /// check is made.
+    /// </param>
     /// <returns>The validated token.</returns>
     public async Task<JsonWebToken> ValidateAsync(
         string idToken,
@@ -40,7 +49,8 @@ internal sealed class CidaasIdTokenValidator
         string? accessToken,
         OpenIdConnectConfiguration configuration,
         CidaasIdTokenSettings settings,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool fromRefresh = false)
     {
         var validation = await settings.SigningKeys.ValidateAsync(
             configuration,
@@ -62,7 +72,7 @@ internal sealed class CidaasIdTokenValidator
         }
 
         var parameters = GetParameters(settings, configuration, validation.Keys);
-        CheckClaims(settings.ClientId, token, expectedNonce, accessToken, parameters.ClockSkew, settings.TimeProvider);
+        CheckClaims(settings.ClientId, token, expectedNonce, fromRefresh, accessToken, parameters.ClockSkew, settings.TimeProvider);
         return token;
     }
 
@@ -126,7 +136,7 @@ internal sealed class CidaasIdTokenValidator
             settings.Backchannel, jwksUri, settings.MaxResponseBytes, settings.BackchannelTimeout, CidaasErrors.IdTokenSigningKeysNotRefetched, cancellationToken);
     }
 
-    private static void CheckClaims(string clientId, JsonWebToken token, string? expectedNonce, string? accessToken, TimeSpan clockSkew, TimeProvider timeProvider)
+    private static void CheckClaims(string clientId, JsonWebToken token, string? expectedNonce, bool fromRefresh, string? accessToken, TimeSpan clockSkew, TimeProvider timeProvider)
     {
         // RFC 7515 §4.1.11: no header extension is understood here, so any 'crit' (even an empty one, which is invalid) rejects.
         if (token.TryGetHeaderValue<object>("crit", out _))
@@ -173,7 +183,7 @@ internal sealed class CidaasIdTokenValidator
         }
 
         token.TryGetPayloadValue<string>("nonce", out var nonce);
-        if (expectedNonce is not null || nonce is not null)
+        if (!fromRefresh && (expectedNonce is not null || nonce is not null))
         {
             if (nonce is null)
             {

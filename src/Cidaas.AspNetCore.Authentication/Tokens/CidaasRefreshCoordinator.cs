@@ -192,11 +192,11 @@ internal sealed class CidaasRefreshCoordinator
 
             if (!string.IsNullOrEmpty(tokens.IdToken))
             {
-                // OpenID Connect Core §12.2: an id_token of a refresh is validated like any, without a nonce, and must
-                // name the same subject.
+                // OpenID Connect Core §12.2: an id_token of a refresh is validated like any (its nonce, which belongs to
+                // no authorization request, is not compared), and must name the same subject.
                 var configuration = await CidaasConfigurationLoader.LoadAsync(options, request.Logger, CancellationToken.None);
                 var idToken = await options.IdTokenValidator.ValidateAsync(
-                    tokens.IdToken, null, tokens.AccessToken, configuration, options.CreateIdTokenSettings(request.TimeProvider, request.Logger), CancellationToken.None);
+                    tokens.IdToken, null, tokens.AccessToken, configuration, options.CreateIdTokenSettings(request.TimeProvider, request.Logger), CancellationToken.None, fromRefresh: true);
                 if (request.Subject is not null && !string.Equals(idToken.Subject, request.Subject, StringComparison.Ordinal))
                 {
                     return CidaasRefreshOutcome.Failed(CidaasErrors.UserTokenIdTokenSubjectChanged);

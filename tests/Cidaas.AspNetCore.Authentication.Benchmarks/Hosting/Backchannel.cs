@@ -27,6 +27,9 @@ internal sealed class Backchannel : HttpMessageHandler
     /// <summary>From now on answers from memory with these bodies.</summary>
     public void Replay(IReadOnlyDictionary<string, byte[]> answers) => _replay = answers;
 
+    /// <summary>While replaying, answers a path from this function first (a body, or null for the recorded one).</summary>
+    public Func<string, byte[]?>? Answer { get; set; }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var path = request.RequestUri!.AbsolutePath;
@@ -36,7 +39,7 @@ internal sealed class Backchannel : HttpMessageHandler
             return RecordAsync(request, path, cancellationToken);
         }
 
-        if (!_replay.TryGetValue(path, out var body))
+        if (Answer?.Invoke(path) is not { } body && !_replay.TryGetValue(path, out body))
         {
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request });
         }

@@ -68,6 +68,8 @@ internal sealed class BenchmarkHost : IDisposable
             endpoints.MapGet("/public", () => "public");
             endpoints.MapGet("/user-token", async (HttpContext context) =>
                 (await context.GetCidaasUserAccessTokenAsync()).Succeeded ? Results.Text("token") : Results.StatusCode(500)).RequireAuthorization();
+            endpoints.MapGet("/user-token-refresh", async (HttpContext context) =>
+                await context.GetCidaasUserAccessTokenAsync(forceRefresh: true) is { Succeeded: true } ? Results.Text("token") : Results.StatusCode(500)).RequireAuthorization();
         });
         return new BenchmarkHost(provider, app.Build());
     }

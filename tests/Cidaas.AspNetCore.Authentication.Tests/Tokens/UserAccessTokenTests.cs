@@ -174,6 +174,53 @@ public sealed class UserAccessTokenTests(ITestOutputHelper output) : TokensTestB
     }
 
     [Fact]
+    public async Task Refresh_whose_id_token_repeats_the_nonce_of_the_sign_in_is_accepted()
+    {
+        // OpenID Connect Core §12.2 asks the provider to leave the nonce out of a refreshed id_token; some copy the
+        // sign-in's nonce instead. That token answers no authorization request: the refresh must not fail over it.
+        await SignInWithTokensAsync();
+        var authorize = Emulator.Requests.Last(r => r.Path == CidaasDefaults.AuthorizationPath);
+        var nonce = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.QueryString)["nonce"].ToString();
+        nonce.Should().NotBeEmpty();
+        Emulator.Next.IdTokenMember("nonce", System.Text.Json.JsonSerializer.Serialize(nonce));
+
+        var forced = await GetTokenAsync("?force=true");
+
+        forced.Succeeded.Should().BeTrue(forced.Error);
+        RefreshRequests.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Refresh_whose_id_token_is_for_another_audience_is_not_used_and_keeps_the_session()
+    {
+        await SignInWithTokensAsync();
+        var before = await GetTokenAsync();
+        Emulator.Next.IdTokenMember("aud", "\"another-client\"");
+
+        var forced = await GetTokenAsync("?force=true");
+        var after = await GetTokenAsync();
+
+        forced.Succeeded.Should().BeFalse();
+        forced.Error.Should().Contain("CIDAAS7005").And.Contain("CIDAAS3002");
+        after.Should().Be(before, "the refused answer changed nothing in the session");
+    }
+
+    [Fact]
+    public async Task Refresh_whose_id_token_names_another_subject_is_not_used()
+    {
+        await SignInWithTokensAsync();
+        var before = await GetTokenAsync();
+        Emulator.Next.IdTokenMember("sub", "\"someone-else\"");
+
+        var forced = await GetTokenAsync("?force=true");
+        var after = await GetTokenAsync();
+
+        forced.Succeeded.Should().BeFalse();
+        forced.Error.Should().Contain("CIDAAS7008");
+        after.Should().Be(before);
+    }
+
+    [Fact]
     public async Task After_the_response_started_the_renewed_token_serves_the_request_and_the_next_request_reuses_the_result()
     {
         await SignInWithTokensAsync();
