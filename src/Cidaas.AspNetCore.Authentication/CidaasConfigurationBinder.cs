@@ -11,8 +11,9 @@ namespace Cidaas.AspNetCore.Authentication;
 /// Reads the options of a cidaas scheme from <c>Authentication:Schemes:{scheme}</c>, before the code's own configuration
 /// runs; a scheme without such a section is left alone. Each scheme's binder names its keys in <see cref="Bind"/>; a key
 /// is the name of the option it sets (<see cref="SetOptions"/>). A key that is missing or empty changes nothing; a value
-/// that does not parse is ignored, except where <c>Validate()</c> must name the option: an unknown name of an enum, a
-/// path without a leading '/'.
+/// that does not parse leaves the option as it is and is remembered, so that <c>Validate()</c> names the key instead of
+/// the default taking its place unseen: <c>true</c>/<c>false</c>, a time span, an unknown name of an enum, a path
+/// without a leading '/'.
 /// </summary>
 /// <typeparam name="TOptions">The options of the scheme.</typeparam>
 internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>
@@ -46,12 +47,26 @@ internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(Dy
         Bind(section, options);
         foreach (var key in Keys)
         {
-            if (typeof(TOptions).GetProperty(key)?.PropertyType == typeof(PathString) && section[key] is { Length: > 0 } value && !value.StartsWith('/'))
+            if (section[key] is not { Length: > 0 } value)
+            {
+                continue;
+            }
+
+            var type = TypeOf(key);
+            if (type == typeof(PathString) && !value.StartsWith('/'))
             {
                 keys.InvalidPaths.Add(key);
             }
+            else if ((type == typeof(bool) && !bool.TryParse(value, out _))
+                || (type == typeof(TimeSpan) && !TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _)))
+            {
+                keys.Unparsable[key] = type;
+            }
         }
     }
+
+    /// <summary>The type a key's value is read as: the type of the option of the same name.</summary>
+    protected virtual Type? TypeOf(string key) => typeof(TOptions).GetProperty(key)?.PropertyType;
 
     /// <summary>The names of the options <see cref="Bind"/> reads, each under a key of the same name.</summary>
     protected abstract IReadOnlyCollection<string> Keys { get; }

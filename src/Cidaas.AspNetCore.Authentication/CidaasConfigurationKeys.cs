@@ -14,6 +14,12 @@ internal sealed record CidaasConfigurationKeys(string SectionPath, IReadOnlyColl
     /// </summary>
     public HashSet<string> InvalidPaths { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The options whose configured value could not be read as their type (<c>true</c>/<c>false</c>, a time span), with
+    /// that type: the option kept its value, and <c>Validate()</c> reports the key.
+    /// </summary>
+    public Dictionary<string, Type> Unparsable { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The configuration key of the option, or <see langword="null"/> when it is not read from configuration.</summary>
     public string? KeyOf(string option) => Options.Contains(option) ? SectionPath + ":" + option : null;
 }

@@ -25,6 +25,8 @@ internal sealed class CidaasBearerConfigureOptions(IAuthenticationConfigurationP
 
     protected override void SetKeys(CidaasBearerOptions options, CidaasConfigurationKeys keys) => options.ConfigurationKeys = keys;
 
+    protected override Type? TypeOf(string key) => key == "ClockSkew" ? typeof(TimeSpan) : base.TypeOf(key);
+
     protected override void Bind(IConfiguration section, CidaasBearerOptions options)
     {
         SetOptions(section, options, OptionNames);

@@ -44,6 +44,10 @@ public class StartupValidationTests
         { "MetadataAddress", "http://tenant.cidaas.eu/.well-known/openid-configuration", $"'MetadataAddress' option (configuration key '{Section}:MetadataAddress') must use https" },
         { "BackchannelLogoutPath", "backchannel-logout-cidaas", $"'BackchannelLogoutPath' option (configuration key '{Section}:BackchannelLogoutPath') must be empty or a path that starts with '/'" },
         { "RefreshBeforeExpiry", "-00:01:00", $"'RefreshBeforeExpiry' option (configuration key '{Section}:RefreshBeforeExpiry') must not be negative" },
+        { "UsePkce", "no", $"'UsePkce' option (configuration key '{Section}:UsePkce') must be true or false; the configured value is not." },
+        { "RevokeRefreshTokenOnSignOut", "0", $"'RevokeRefreshTokenOnSignOut' option (configuration key '{Section}:RevokeRefreshTokenOnSignOut') must be true or false" },
+        { "BackchannelTimeout", "30s", $"'BackchannelTimeout' option (configuration key '{Section}:BackchannelTimeout') must be a time span such as 00:05:00" },
+        { "RefreshBeforeExpiry", "1 minute", $"'RefreshBeforeExpiry' option (configuration key '{Section}:RefreshBeforeExpiry') must be a time span" },
     };
 
     [Fact]
@@ -177,6 +181,8 @@ public class StartupValidationTests
         { "TokenValidationMode", "Introspection", $"'ClientId' option (configuration key '{BearerSection}:ClientId') must be set in introspection mode" },
         { "IntrospectionCacheDuration", "-00:01:00", $"'IntrospectionCacheDuration' option (configuration key '{BearerSection}:IntrospectionCacheDuration') must not be negative" },
         { "SigningKeyRefreshInterval", "-00:01:00", $"'SigningKeyRefreshInterval' option (configuration key '{BearerSection}:SigningKeyRefreshInterval') must not be negative" },
+        { "ClockSkew", "5m", $"'ClockSkew' option (configuration key '{BearerSection}:ClockSkew') must be a time span" },
+        { "SaveToken", "yes", $"'SaveToken' option (configuration key '{BearerSection}:SaveToken') must be true or false" },
     };
 
     [Theory]
