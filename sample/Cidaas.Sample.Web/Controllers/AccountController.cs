@@ -23,6 +23,22 @@ public sealed class AccountController : Controller
     }
 
     /// <summary>
+    /// "Create account": the same sign-in, with cidaas's <c>view_type=register</c>, so that cidaas opens its registration
+    /// page; the new user comes back signed in, to <paramref name="returnUrl"/> (local URLs only).
+    /// </summary>
+    [HttpGet("create-account")]
+    public IActionResult Register(string? returnUrl)
+    {
+        var target = Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Action("Index", "Profile")!;
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            return LocalRedirect(target);
+        }
+
+        return Challenge(new CidaasChallengeProperties { RedirectUri = target, ViewType = CidaasViewType.Register }, CidaasDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
     /// Signs out of the sample and of cidaas: the handler ends the cookie session, then sends the browser to cidaas's
     /// end_session with the saved id_token as hint, and cidaas sends it back to <c>/signout-callback-cidaas</c> and home.
     /// A POST with an antiforgery token, so that no other site can sign the user out.
