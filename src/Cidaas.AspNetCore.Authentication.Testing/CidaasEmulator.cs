@@ -398,11 +398,26 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
     internal CidaasEmulatorUser? FindUserByLogin(string login) =>
         Options.Users.FirstOrDefault(user =>
             string.Equals(user.Username, login, StringComparison.OrdinalIgnoreCase)
-            || (!string.IsNullOrEmpty(user.Email) && string.Equals(user.Email, login, StringComparison.OrdinalIgnoreCase)));
+            || (!string.IsNullOrEmpty(user.Email) && string.Equals(user.Email, login, StringComparison.OrdinalIgnoreCase)))
+        ?? (_registeredUsers.TryGetValue(login, out var registered) ? registered : null);
 
     private CidaasEmulatorUser? FindUserByNameOrSub(string value) =>
         Options.Users.FirstOrDefault(user => string.Equals(user.Username, value, StringComparison.OrdinalIgnoreCase))
-        ?? Options.Users.FirstOrDefault(user => user.Sub == value);
+        ?? Options.Users.FirstOrDefault(user => user.Sub == value)
+        ?? (_registeredUsers.TryGetValue(value, out var registered) ? registered : _registeredUsers.Values.FirstOrDefault(user => user.Sub == value));
+
+    // Users who signed up on the registration page (view_type=register, issue 16), by login (their e-mail address). Kept
+    // apart from Options.Users, a plain list that requests read without a lock.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CidaasEmulatorUser> _registeredUsers = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The users who signed up on the emulator's registration page (an authorization request with <c>view_type=register</c>),
+    /// in memory only, in no order. They sign in like the users of <see cref="CidaasEmulatorOptions.Users"/>.
+    /// </summary>
+    public IReadOnlyCollection<CidaasEmulatorUser> RegisteredUsers => [.. _registeredUsers.Values];
+
+    /// <summary>Adds a user who signed up, unless a user with that login (e-mail address) exists; only one of two racing sign-ups wins.</summary>
+    internal bool TryRegister(CidaasEmulatorUser user) => FindUserByLogin(user.Username) is null && _registeredUsers.TryAdd(user.Username, user);
 
     private static WebApplicationBuilder CreateBuilder()
     {

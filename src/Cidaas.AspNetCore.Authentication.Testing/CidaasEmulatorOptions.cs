@@ -26,6 +26,13 @@ public sealed class CidaasEmulatorOptions
     /// <summary>The users who can sign in.</summary>
     public IList<CidaasEmulatorUser> Users { get; init; } = new List<CidaasEmulatorUser>();
 
+    /// <summary>
+    /// The <c>acr_values</c> the emulator can satisfy: an authorization request's first <c>acr_values</c> entry in this
+    /// list becomes the id_token's <c>acr</c>; without a match the id_token has no <c>acr</c>, as cidaas's tokens mostly
+    /// have none. Default empty. cidaas's app setting <c>default_acr_values</c> (e.g. <c>["default"]</c>) is the real counterpart.
+    /// </summary>
+    public IList<string> SupportedAcrValues { get; init; } = new List<string>();
+
     /// <summary>How long an authorization code can be redeemed.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
 

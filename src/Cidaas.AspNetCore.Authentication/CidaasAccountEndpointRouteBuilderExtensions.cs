@@ -9,17 +9,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// The two endpoints every app with a cidaas sign-in needs, for MVC, Razor Pages, minimal APIs and Blazor Web Apps
-/// alike: <c>GET {prefix}/login?returnUrl=…</c> challenges the cidaas scheme, and <c>POST {prefix}/logout</c>, behind
-/// antiforgery, signs out of the app's cookie and of cidaas.
+/// The endpoints every app with a cidaas sign-in needs, for MVC, Razor Pages, minimal APIs and Blazor Web Apps
+/// alike: <c>GET {prefix}/login?returnUrl=…</c> challenges the cidaas scheme (<c>GET {prefix}/register</c> the same with
+/// cidaas's registration page), and <c>POST {prefix}/logout</c>, behind antiforgery, signs out of the app's cookie and of cidaas.
 /// </summary>
 public static class CidaasAccountEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET {prefix}/login</c> and <c>POST {prefix}/logout</c> for the scheme <paramref name="scheme"/>.
+    /// Maps <c>GET {prefix}/login</c>, <c>GET {prefix}/register</c> and <c>POST {prefix}/logout</c> for the scheme <paramref name="scheme"/>.
     /// <list type="bullet">
     /// <item><c>login</c> sends the user to cidaas and back to <c>returnUrl</c> (query), a local URL only; anything else
     /// (absent, absolute, protocol-relative) becomes the app's root. A signed-in user goes straight to <c>returnUrl</c>.</item>
+    /// <item><c>register</c> does the same with <c>view_type=register</c>: cidaas shows its registration page, and the new
+    /// user comes back signed in.</item>
     /// <item><c>logout</c> takes a form with the antiforgery token (<c>@Html.AntiForgeryToken()</c>, the <c>form</c> tag
     /// helper, or Blazor's <c>&lt;AntiforgeryToken /&gt;</c>) and an optional local <c>returnUrl</c>; it validates the
     /// token itself, so it needs no antiforgery middleware, and answers 400 without one. The cidaas handler ends the
@@ -29,7 +31,7 @@ public static class CidaasAccountEndpointRouteBuilderExtensions
     /// <param name="endpoints">The app's endpoint route builder.</param>
     /// <param name="prefix">The path both endpoints live under. Default <c>/account</c>.</param>
     /// <param name="scheme">The cidaas scheme. Default <see cref="CidaasDefaults.AuthenticationScheme"/>.</param>
-    /// <returns>The group of the two endpoints, for further conventions (e.g. rate limiting).</returns>
+    /// <returns>The group of the endpoints, for further conventions (e.g. rate limiting).</returns>
     public static RouteGroupBuilder MapCidaasAccountEndpoints(
         this IEndpointRouteBuilder endpoints, string prefix = "/account", string scheme = CidaasDefaults.AuthenticationScheme)
     {
@@ -45,13 +47,17 @@ public static class CidaasAccountEndpointRouteBuilderExtensions
 
         var group = endpoints.MapGroup(prefix);
 
-        group.MapGet("/login", (HttpContext context, string? returnUrl) =>
+        IResult SignIn(HttpContext context, string? returnUrl, string? viewType)
         {
             var target = LocalOrRoot(returnUrl, context.Request.PathBase);
             return context.User.Identity?.IsAuthenticated == true
                 ? Results.Redirect(target)
-                : Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [scheme]);
-        });
+                : Results.Challenge(new CidaasChallengeProperties { RedirectUri = target, ViewType = viewType }, [scheme]);
+        }
+
+        group.MapGet("/login", (HttpContext context, string? returnUrl) => SignIn(context, returnUrl, viewType: null));
+        // "Create account": cidaas's registration page (view_type=register); the new user comes back signed in (issue 16).
+        group.MapGet("/register", (HttpContext context, string? returnUrl) => SignIn(context, returnUrl, CidaasViewType.Register));
 
         group.MapPost("/logout", async (HttpContext context) =>
         {

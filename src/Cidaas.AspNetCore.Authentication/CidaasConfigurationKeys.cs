@@ -20,6 +20,9 @@ internal sealed record CidaasConfigurationKeys(string SectionPath, IReadOnlyColl
     /// </summary>
     public Dictionary<string, Type> Unparsable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Options whose configured value could not be read (<c>MaxAge</c>): dropping it would weaken a check, so <c>Validate()</c> reports it.</summary>
+    public HashSet<string> UnreadableValues { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The configuration key of the option, or <see langword="null"/> when it is not read from configuration.</summary>
     public string? KeyOf(string option) => Options.Contains(option) ? SectionPath + ":" + option : null;
 }

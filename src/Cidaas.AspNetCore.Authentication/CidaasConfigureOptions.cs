@@ -9,7 +9,7 @@ namespace Cidaas.AspNetCore.Authentication;
 /// SignedOutCallbackPath, SignedOutRedirectUri, UsePkce, RequireHttpsMetadata, SaveTokens, GetClaimsFromUserInfoEndpoint,
 /// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath,
 /// BackchannelTimeout, MapRolesAndGroupsFromIdToken, RevocationEndpoint, RefreshBeforeExpiry, RevokeRefreshTokenOnSignOut,
-/// BackchannelLogoutPath and BackchannelLogoutTokenMaxAge.
+/// BackchannelLogoutPath, BackchannelLogoutTokenMaxAge, and the challenge options ViewType, Prompt, MaxAge, UiLocales, AcrValues and RequireAcr.
 /// </summary>
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
@@ -26,15 +26,43 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
             nameof(CidaasOptions.MapRolesAndGroupsFromIdToken), nameof(CidaasOptions.RevocationEndpoint),
             nameof(CidaasOptions.RefreshBeforeExpiry), nameof(CidaasOptions.RevokeRefreshTokenOnSignOut),
             nameof(CidaasOptions.BackchannelLogoutPath), nameof(CidaasOptions.BackchannelLogoutTokenMaxAge),
+            nameof(CidaasOptions.ViewType), nameof(CidaasOptions.Prompt), nameof(CidaasOptions.UiLocales), nameof(CidaasOptions.AcrValues),
+            nameof(CidaasOptions.RequireAcr),
     ];
 
-    protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope)];
+    protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope), nameof(CidaasOptions.MaxAge)];
 
     protected override void SetKeys(CidaasOptions options, CidaasConfigurationKeys keys) => options.ConfigurationKeys = keys;
+
+    /// <summary>
+    /// <c>MaxAge</c>: a number of seconds, as cidaas's <c>default_max_age</c> (a bare "300" is not read as 300 days, as a
+    /// time span would be), or a time span with a ':'. Another value is reported by <c>Validate()</c>, never dropped.
+    /// </summary>
+    private static void BindMaxAge(IConfiguration section, CidaasOptions options)
+    {
+        if (section[nameof(CidaasOptions.MaxAge)] is not { Length: > 0 } text)
+        {
+            return;
+        }
+
+        if (Protocol.CidaasChallengeParameterRules.TryParseMaxAge(text, out var seconds))
+        {
+            options.MaxAge = seconds;
+        }
+        else if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span))
+        {
+            options.MaxAge = span;
+        }
+        else
+        {
+            options.ConfigurationKeys?.UnreadableValues.Add(nameof(CidaasOptions.MaxAge));
+        }
+    }
 
     protected override void Bind(IConfiguration section, CidaasOptions options)
     {
         SetOptions(section, options, OptionNames);
+        BindMaxAge(section, options);
 
         var scopes = GetList(section, nameof(CidaasOptions.Scope));
         if (scopes.Length > 0)

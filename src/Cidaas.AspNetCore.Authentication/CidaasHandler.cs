@@ -161,6 +161,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             }
 
             CidaasFlowState.TakeSignInValues(properties!, out var redirectUri, out var codeVerifier, out var nonce);
+            var requirements = CidaasFlowState.TakeAuthenticationRequirements(properties!);
             redirectUri ??= BuildRedirectUri(Options.CallbackPath);
             var codeReceived = new CidaasAuthorizationCodeReceivedContext(Context, Scheme, Options, properties!, code, redirectUri);
             if (await RaiseAsync(codeReceived, static (events, c) => events.AuthorizationCodeReceived(c)) is { } eventResult)
@@ -169,7 +170,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             }
 
             using var tokens = codeReceived.TokenResponse ?? await ExchangeCodeInStepAsync(properties!, code, redirectUri, codeVerifier, codeReceived);
-            return await AuthenticateWithTokensAsync(tokens, properties!, configuration, nonce);
+            return await AuthenticateWithTokensAsync(tokens, properties!, configuration, nonce, requirements);
         }
         catch (CidaasProtocolException ex)
         {
@@ -188,7 +189,8 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
 
     /// <summary>The steps after the code exchange: the token response, the id_token, the user information, the ticket.</summary>
     private async Task<HandleRequestResult> AuthenticateWithTokensAsync(
-        CidaasTokenResponse tokens, AuthenticationProperties properties, OpenIdConnectConfiguration configuration, string? nonce)
+        CidaasTokenResponse tokens, AuthenticationProperties properties, OpenIdConnectConfiguration configuration, string? nonce,
+        CidaasAuthenticationRequirements requirements)
     {
         if (CidaasTokenClient.FindProblem(tokens) is { } tokenProblem)
         {
@@ -207,6 +209,7 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
             {
                 idToken = await Options.IdTokenValidator.ValidateAsync(
                     tokens.IdToken, nonce, tokens.AccessToken, configuration, Options.CreateIdTokenSettings(TimeProvider, Logger), Context.RequestAborted);
+                requirements.Check(idToken, TimeProvider.GetUtcNow(), Options.TokenValidationParameters.ClockSkew);
                 CidaasTelemetry.SetOutcome(step, CidaasTelemetry.Success);
             }
 
@@ -219,6 +222,10 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         else if (nonce is not null)
         {
             return Fail(CidaasErrors.IdTokenMissing, properties);
+        }
+        else if (requirements.Any)
+        {
+            return Fail(CidaasErrors.AuthenticationRequirementsWithoutIdToken, properties);
         }
 
         using var user = Options.GetClaimsFromUserInfoEndpoint

@@ -201,6 +201,40 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>The revocation endpoint. Default: <c>{Authority}/token-srv/revoke</c>.</summary>
     public string? RevocationEndpoint { get; set; }
 
+    // Challenge options (issue 16): defaults for each challenge; CidaasChallengeProperties override them per challenge.
+
+    /// <summary>
+    /// cidaas's <c>view_type</c> for every challenge that sets none: <see cref="CidaasViewType.Login"/> or
+    /// <see cref="CidaasViewType.Register"/>. Default <see langword="null"/>: not sent (cidaas shows its login page).
+    /// </summary>
+    public string? ViewType { get; set; }
+
+    /// <summary>
+    /// <c>prompt</c> for every challenge that sets none (OpenID Connect Core §3.1.2.1: <c>none</c>, <c>login</c>,
+    /// <c>consent</c>, <c>select_account</c>). Default <see langword="null"/>: not sent.
+    /// </summary>
+    public string? Prompt { get; set; }
+
+    /// <summary>
+    /// <c>max_age</c> for every challenge that sets none, in whole seconds. Default <see langword="null"/>: not sent. When
+    /// sent, the id_token must carry <c>auth_time</c> no older than this (plus the clock skew), else the sign-in fails
+    /// (CIDAAS3020/CIDAAS3021). In configuration a number of seconds (as cidaas's <c>default_max_age</c>) or a time span.
+    /// </summary>
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary><c>ui_locales</c> for every challenge that sets none: BCP 47 tags separated by single spaces. Default <see langword="null"/>.</summary>
+    public string? UiLocales { get; set; }
+
+    /// <summary><c>acr_values</c> for every challenge that sets none, separated by single spaces. Default <see langword="null"/>.</summary>
+    public string? AcrValues { get; set; }
+
+    /// <summary>
+    /// Whether a sign-in that asked for <c>acr_values</c> requires the id_token's <c>acr</c> to be one of them (CIDAAS3022).
+    /// Default <see langword="false"/>: OpenID Connect makes <c>acr_values</c> a voluntary request, and cidaas's tokens
+    /// often carry no <c>acr</c>; turn it on where an <c>acr_values</c> challenge guards a step-up.
+    /// </summary>
+    public bool RequireAcr { get; set; }
+
     /// <summary>Protects the state parameter. Created from Data Protection when not set.</summary>
     public ISecureDataFormat<AuthenticationProperties> StateDataFormat { get; set; } = default!;
 
@@ -318,6 +352,7 @@ public class CidaasOptions : RemoteAuthenticationOptions
             check.Add($"The {check.Option(nameof(RefreshBeforeExpiry))} must not be negative.");
         }
 
+        CheckChallengeOptions(check, keys);
         check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
         check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 
@@ -331,5 +366,29 @@ public class CidaasOptions : RemoteAuthenticationOptions
         }
 
         return check;
+    }
+
+    /// <summary>The challenge options (issue 16), and the same parameters in <see cref="AdditionalAuthorizationParameters"/>.</summary>
+    private void CheckChallengeOptions(CidaasOptionsChecker check, CidaasConfigurationKeys? keys)
+    {
+        void Report(string option, string? reason)
+        {
+            if (reason is not null)
+            {
+                check.Add($"The {check.Option(option)} is not valid: {reason}");
+            }
+        }
+
+        Report(nameof(ViewType), ViewType is null ? null : CidaasChallengeParameterRules.CheckViewType(ViewType));
+        Report(nameof(Prompt), Prompt is null ? null : CidaasChallengeParameterRules.CheckPrompt(Prompt));
+        Report(nameof(MaxAge), keys?.UnreadableValues.Contains(nameof(MaxAge)) == true
+            ? "it must be a number of seconds or a time span."
+            : MaxAge is { } maxAge ? CidaasChallengeParameterRules.CheckMaxAge(maxAge) : null);
+        Report(nameof(UiLocales), UiLocales is null ? null : CidaasChallengeParameterRules.CheckUiLocales(UiLocales));
+        Report(nameof(AcrValues), AcrValues is null ? null : CidaasChallengeParameterRules.CheckAcrValues(AcrValues));
+        foreach (var parameter in AdditionalAuthorizationParameters)
+        {
+            Report($"{nameof(AdditionalAuthorizationParameters)}[{parameter.Key}]", CidaasChallengeParameterRules.Check(parameter.Key, parameter.Value));
+        }
     }
 }

@@ -11,7 +11,16 @@ public sealed class AccountController : Controller
 {
     /// <summary>Sends the user to cidaas; back here they land on <paramref name="returnUrl"/> (local URLs only).</summary>
     [HttpGet("sign-in")]
-    public IActionResult Login(string? returnUrl)
+    public IActionResult Login(string? returnUrl) => SignInWithCidaas(returnUrl, viewType: null);
+
+    /// <summary>
+    /// "Create account": the same sign-in, with cidaas's <c>view_type=register</c>, so that cidaas opens its registration
+    /// page; the new user comes back signed in, to <paramref name="returnUrl"/> (local URLs only).
+    /// </summary>
+    [HttpGet("create-account")]
+    public IActionResult Register(string? returnUrl) => SignInWithCidaas(returnUrl, CidaasViewType.Register);
+
+    private IActionResult SignInWithCidaas(string? returnUrl, string? viewType)
     {
         var target = Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Action("Index", "Profile")!;
         if (User.Identity?.IsAuthenticated == true)
@@ -19,7 +28,7 @@ public sealed class AccountController : Controller
             return LocalRedirect(target);
         }
 
-        return Challenge(new AuthenticationProperties { RedirectUri = target }, CidaasDefaults.AuthenticationScheme);
+        return Challenge(new CidaasChallengeProperties { RedirectUri = target, ViewType = viewType }, CidaasDefaults.AuthenticationScheme);
     }
 
     /// <summary>

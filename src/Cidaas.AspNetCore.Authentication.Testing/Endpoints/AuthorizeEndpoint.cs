@@ -145,12 +145,53 @@ internal static class AuthorizeEndpoint
 
         request.Nonce = Single(parameters, "nonce");
         request.LoginHint = Single(parameters, "login_hint");
+        return ValidateChallengeOptions(parameters, request);
+    }
+
+    /// <summary>cidaas's <c>view_type</c> and OpenID Connect's <c>max_age</c>, <c>ui_locales</c>, <c>acr_values</c> and <c>login_hint</c> (issue 16).</summary>
+    private static (string Error, string Description)? ValidateChallengeOptions(Dictionary<string, StringValues> parameters, AuthorizationRequest request)
+    {
+        var viewType = Single(parameters, "view_type") ?? "login";
+        if (viewType is not "login" and not "register")
+        {
+            return ("invalid_request", "The view_type parameter must be 'login' or 'register'.");
+        }
+
+        request.ViewType = viewType;
+        if (Single(parameters, "max_age") is { } maxAge)
+        {
+            if (maxAge.Length > 10 || !maxAge.All(char.IsAsciiDigit) || !long.TryParse(maxAge, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                return ("invalid_request", "The max_age parameter must be a non-negative number of seconds.");
+            }
+
+            request.MaxAge = TimeSpan.FromSeconds(seconds);
+        }
+
+        request.UiLocales = (Single(parameters, "ui_locales") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (request.UiLocales.Any(tag => tag.Length > 64 || !tag.Split('-').All(part => part.Length is >= 1 and <= 8 && part.All(char.IsAsciiLetterOrDigit))))
+        {
+            return ("invalid_request", "The ui_locales parameter must list BCP 47 language tags separated by spaces.");
+        }
+
+        request.AcrValues = (Single(parameters, "acr_values") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (request.LoginHint is { } hint && (hint.Length > 256 || hint.Any(char.IsControl)))
+        {
+            return ("invalid_request", "The login_hint parameter is too long or has control characters.");
+        }
+
         return null;
     }
 
     private static Task SignInAsync(HttpContext context, CidaasEmulator emulator, AuthorizationRequest request)
     {
         var now = emulator.Options.TimeProvider.GetUtcNow();
+        if (request.ViewType == "register" && !request.Prompt.Contains("none"))
+        {
+            // Registration needs the user's input, so its page shows also where sign-in is automatic.
+            return RegisterPage.WriteAsync(context, emulator.Sessions.AddPendingLogin(request, now), error: null);
+        }
+
         if (!emulator.Options.ShowLoginPage)
         {
             var user = emulator.FindAutoSignInUser(request.LoginHint);
@@ -160,6 +201,11 @@ internal static class AuthorizeEndpoint
         }
 
         var session = emulator.Sessions.Find(context);
+        if (session is not null && request.MaxAge is { } maxAge && session.AuthTime + maxAge < now)
+        {
+            session = null; // older than max_age: the user authenticates again (OpenID Connect Core §3.1.2.1)
+        }
+
         if (session is not null && !request.Prompt.Contains("login"))
         {
             return AuthorizationResponder.IssueCodeAsync(context, emulator, request, session.User, session.SessionId, session.AuthTime);
@@ -173,6 +219,9 @@ internal static class AuthorizeEndpoint
         var pending = emulator.Sessions.AddPendingLogin(request, now);
         return LoginPage.WriteAsync(context, pending, request.LoginHint, error: null, emulator.Options.LoginPageHint);
     }
+
+    /// <summary>The page's language: the first <c>ui_locales</c> tag, else English.</summary>
+    public static string PageLanguage(AuthorizationRequest request) => request.UiLocales.Count > 0 ? request.UiLocales[0] : "en";
 
     private static string? Single(Dictionary<string, StringValues> parameters, string name) =>
         parameters.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;

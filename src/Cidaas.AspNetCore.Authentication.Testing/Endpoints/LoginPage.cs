@@ -44,6 +44,6 @@ internal static class LoginPage
             html.Append("<p class=\"hint\" id=\"demo-hint\">").Append(Responses.Encode(hint)).Append("</p>");
         }
 
-        return Responses.WriteHtmlAsync(context, "Sign in", html.ToString());
+        return Responses.WriteHtmlAsync(context, "Sign in", html.ToString(), language: AuthorizeEndpoint.PageLanguage(request));
     }
 }

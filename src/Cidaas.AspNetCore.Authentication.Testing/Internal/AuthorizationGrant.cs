@@ -6,7 +6,8 @@ internal sealed record AuthorizationGrant(
     CidaasEmulatorUser User,
     IReadOnlyList<string> Scopes,
     string SessionId,
-    DateTimeOffset AuthTime)
+    DateTimeOffset AuthTime,
+    string? Acr = null)
 {
     /// <summary>The user of client-only grants (<c>client_credentials</c>): cidaas names no user in their tokens, <c>sub</c> is <c>ANONYMOUS</c>.</summary>
     public static readonly CidaasEmulatorUser ClientOnlyUser = new() { Sub = "ANONYMOUS" };

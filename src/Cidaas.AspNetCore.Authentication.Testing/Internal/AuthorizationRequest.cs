@@ -20,4 +20,13 @@ internal sealed class AuthorizationRequest
     public IReadOnlyList<string> Prompt { get; set; } = [];
 
     public string? LoginHint { get; set; }
+
+    // Challenge options (issue 16).
+    public string ViewType { get; set; } = "login";
+
+    public TimeSpan? MaxAge { get; set; }
+
+    public IReadOnlyList<string> UiLocales { get; set; } = [];
+
+    public IReadOnlyList<string> AcrValues { get; set; } = [];
 }

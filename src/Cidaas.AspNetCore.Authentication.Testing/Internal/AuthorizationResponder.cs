@@ -14,7 +14,7 @@ internal static class AuthorizationResponder
         var code = new AuthorizationCode
         {
             Code = RandomTokens.Create(),
-            Grant = new AuthorizationGrant(request.Client, user, request.Scopes, sessionId, authTime),
+            Grant = new AuthorizationGrant(request.Client, user, request.Scopes, sessionId, authTime, SelectAcr(emulator, request)),
             RedirectUri = request.RedirectUri,
             Nonce = request.Nonce,
             CodeChallenge = request.CodeChallenge,
@@ -24,6 +24,10 @@ internal static class AuthorizationResponder
         emulator.Tokens.AddCode(code, now);
         return SendAsync(context, emulator, request, [new("code", code.Code)]);
     }
+
+    /// <summary>The first requested <c>acr_values</c> entry the emulator supports (<see cref="CidaasEmulatorOptions.SupportedAcrValues"/>).</summary>
+    private static string? SelectAcr(CidaasEmulator emulator, AuthorizationRequest request) =>
+        request.AcrValues.FirstOrDefault(acr => emulator.Options.SupportedAcrValues.Contains(acr, StringComparer.Ordinal));
 
     public static Task SendErrorAsync(HttpContext context, CidaasEmulator emulator, AuthorizationRequest request, string error, string description) =>
         SendAsync(context, emulator, request, [new("error", error), new("error_description", description)]);

@@ -14,6 +14,7 @@ internal static class EmulatorPipeline
         [JwksEndpoint.Path] = JwksEndpoint.HandleAsync,
         [AuthorizeEndpoint.Path] = AuthorizeEndpoint.HandleAsync,
         [LoginEndpoint.Path] = LoginEndpoint.HandleAsync,
+        [RegisterEndpoint.Path] = RegisterEndpoint.HandleAsync,
         [TokenEndpoint.Path] = TokenEndpoint.HandleAsync,
         [UserInfoEndpoint.Path] = UserInfoEndpoint.HandleAsync,
         [EndSessionEndpoint.Path] = EndSessionEndpoint.HandleAsync,

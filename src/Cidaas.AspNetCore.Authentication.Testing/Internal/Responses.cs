@@ -39,7 +39,7 @@ internal static class Responses
         return WriteErrorAsync(context, "invalid_client", description, StatusCodes.Status401Unauthorized);
     }
 
-    public static Task WriteHtmlAsync(HttpContext context, string title, string bodyHtml, int statusCode = StatusCodes.Status200OK)
+    public static Task WriteHtmlAsync(HttpContext context, string title, string bodyHtml, int statusCode = StatusCodes.Status200OK, string language = "en")
     {
         var response = context.Response;
         response.StatusCode = statusCode;
@@ -53,7 +53,7 @@ internal static class Responses
         response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
         var html = $$"""
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="{{Encode(language)}}">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -63,7 +63,7 @@ internal static class Responses
             main { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 2rem; border-radius: .5rem; box-shadow: 0 1px 4px #0002; }
             h1 { font-size: 1.4rem; margin-top: 0; }
             label { display: block; margin-top: 1rem; font-weight: 600; }
-            input[type=text], input[type=password] { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; }
+            input[type=text], input[type=email], input[type=password] { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; }
             .actions { margin-top: 1.5rem; display: flex; gap: .5rem; }
             button { padding: .55rem 1.2rem; border: 1px solid #0b5cad; border-radius: .3rem; background: #0b5cad; color: #fff; font: inherit; cursor: pointer; }
             button:hover, button:focus-visible { background: #094a8b; }

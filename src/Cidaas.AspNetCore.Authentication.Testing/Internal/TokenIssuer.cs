@@ -208,6 +208,11 @@ internal sealed class TokenIssuer
             claims.Remove("nonce");
         }
 
+        if (grant.Acr is not null)
+        {
+            claims["acr"] = grant.Acr; // the acr_values the emulator supports (issue 16)
+        }
+
         claims["at_hash"] = ComputeAtHash(accessToken);
         UserClaims.AddProfileClaims(claims, grant.User, grant);
         foreach (var (name, value) in arrangement.Members)

@@ -36,6 +36,16 @@ internal static class CidaasErrors
     public const string SessionStoreUnavailable = "CIDAAS6008: The session store (the distributed cache) could not be reached; the session could not be read or written. Try again shortly.";
     public const string LogoutParametersInvalid = "CIDAAS6009: The back-channel logout request carries parameters other than a single 'logout_token'.";
 
+    // Challenge options (issue 16): what max_age and acr_values ask of the id_token.
+    public const string AuthTimeMissing = "CIDAAS3020: The id_token has no usable 'auth_time' claim although the sign-in sent max_age (OpenID Connect Core §3.1.2.1); cidaas's app setting 'require_auth_time' makes it send one.";
+    public const string AuthenticationRequirementsWithoutIdToken = "CIDAAS3023: The sign-in sent max_age or required an acr but received no id_token to check them against (request the 'openid' scope).";
+
+    public static string AuthTimeTooOld(string reason) => $"CIDAAS3021: The user's authentication is too old for this sign-in: {reason}";
+
+    public static string AcrNotMet(string? acr)
+        => "CIDAAS3022: The id_token's authentication context class ('acr') is " + (string.IsNullOrEmpty(acr) ? "missing" : $"'{Clean(acr)}'")
+        + ", not one of the acr_values this sign-in required (RequireAcr).";
+
     public static string LogoutTokenInvalid(string reason) => $"CIDAAS6002: The logout token was rejected: {reason}";
 
     public static string DuplicateParameter(string name) => $"CIDAAS1008: The authorization response carries the '{name}' parameter more than once.";

@@ -14,6 +14,12 @@ internal static class CidaasStateKeys
     public const string SignInPurpose = "signin";
     public const string SignOutPurpose = "signout";
 
+    /// <summary>The <c>max_age</c> the challenge sent, in seconds; the callback checks the id_token's <c>auth_time</c> against it.</summary>
+    public const string MaxAge = "c:ma";
+
+    /// <summary>The <c>acr_values</c> the challenge sent when <c>RequireAcr</c> is on; the id_token's <c>acr</c> must be one of them.</summary>
+    public const string RequiredAcr = "c:acr";
+
     /// <summary>
     /// The id_token, kept in the session's properties when <c>SaveTokens</c> is off, for the sign-out's
     /// <c>id_token_hint</c> only: without a hint cidaas ignores <c>post_logout_redirect_uri</c>.

@@ -51,6 +51,7 @@ internal static class CidaasAuthorizationRequestBuilder
             url.Add(CidaasParameterNames.Scope, requestedScope);
         }
 
+        var challengeParameters = CidaasChallengeParameters.Resolve(options, properties); // issue 16: before the state is protected
         AddState(url, options.StateDataFormat, properties);
         if (codeVerifier is not null)
         {
@@ -63,6 +64,7 @@ internal static class CidaasAuthorizationRequestBuilder
             url.Add(CidaasParameterNames.Nonce, nonce);
         }
 
+        challengeParameters.AddTo(url);
         AddExtraParameters(url, options.AdditionalAuthorizationParameters, properties, logger);
         return url.ToString();
     }
@@ -151,6 +153,11 @@ internal static class CidaasAuthorizationRequestBuilder
 
         foreach (var parameter in merged)
         {
+            if (CidaasChallengeParameterRules.Covers(parameter.Key))
+            {
+                continue; // written, checked, by CidaasChallengeParameters
+            }
+
             if (CidaasParameterNames.IsReserved(parameter.Key) || parameter.Key == CidaasParameterNames.Scope)
             {
                 logger.ReservedParameterIgnored(parameter.Key);

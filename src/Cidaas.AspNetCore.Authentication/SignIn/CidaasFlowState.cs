@@ -41,4 +41,14 @@ internal static class CidaasFlowState
         properties.Items.Remove(CidaasStateKeys.ExpiresAt);
         properties.Items.Remove(CidaasStateKeys.Purpose);
     }
+
+    /// <summary>Reads and removes what the challenge asked of the authentication: the <c>max_age</c> sent and the <c>acr</c> values required.</summary>
+    public static CidaasAuthenticationRequirements TakeAuthenticationRequirements(AuthenticationProperties properties)
+    {
+        properties.Items.TryGetValue(CidaasStateKeys.MaxAge, out var maxAge);
+        properties.Items.TryGetValue(CidaasStateKeys.RequiredAcr, out var acr);
+        properties.Items.Remove(CidaasStateKeys.MaxAge);
+        properties.Items.Remove(CidaasStateKeys.RequiredAcr);
+        return new CidaasAuthenticationRequirements(maxAge, acr);
+    }
 }

@@ -31,6 +31,33 @@ public sealed class AccountEndpointsTests(ITestOutputHelper output) : SignInTest
         HasSignInCookie().Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Register_challenges_cidaas_with_its_registration_page_and_the_new_user_lands_signed_in_on_the_local_return_url()
+    {
+        await StartWithAntiforgeryAsync();
+
+        var register = await Browser.GetAsync(TestApp.Origin + "/account/register?returnUrl=%2Fprotected");
+        var authorization = register.Headers.Location!;
+        QueryOf(authorization)["view_type"].Should().Be("register");
+        var page = await (await Browser.GetAsync(authorization.ToString())).Content.ReadAsStringAsync();
+        var requestId = System.Text.RegularExpressions.Regex.Match(page, "name=\"request_id\" value=\"([^\"]+)\"").Groups[1].Value;
+        var registered = await Browser.SendAsync(HttpMethod.Post, Emulator.Authority + "/users-srv/register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["request_id"] = requestId,
+            ["given_name"] = "Grace",
+            ["family_name"] = "Hopper",
+            ["email"] = "grace@example.com",
+            ["password"] = "cobol-compiler",
+            ["action"] = "register",
+        }));
+        var signedIn = await Browser.FollowAsync(registered.Headers.Location!.ToString());
+
+        signedIn.RequestMessage!.RequestUri!.PathAndQuery.Should().Be("/protected");
+        (await signedIn.Content.ReadAsStringAsync()).Should().Contain("|Grace Hopper");
+        var evil = await Browser.GetAsync(TestApp.Origin + "/account/register?returnUrl=https%3A%2F%2Fevil.example%2F");
+        evil.Headers.Location!.ToString().Should().Be("/", "a signed-in user goes to the local return URL only");
+    }
+
     [Theory]
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/")]
