@@ -9,7 +9,8 @@ namespace Cidaas.AspNetCore.Authentication;
 /// SignedOutCallbackPath, SignedOutRedirectUri, UsePkce, RequireHttpsMetadata, SaveTokens, GetClaimsFromUserInfoEndpoint,
 /// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath,
 /// BackchannelTimeout, MapRolesAndGroupsFromIdToken, RevocationEndpoint, RefreshBeforeExpiry, RevokeRefreshTokenOnSignOut,
-/// BackchannelLogoutPath and BackchannelLogoutTokenMaxAge.
+/// BackchannelLogoutPath, BackchannelLogoutTokenMaxAge, ClientAssertionAudience and AcceptHs256IdTokens (the private key
+/// of ClientSigningCredentials is set in code).
 /// </summary>
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
@@ -26,6 +27,7 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
             nameof(CidaasOptions.MapRolesAndGroupsFromIdToken), nameof(CidaasOptions.RevocationEndpoint),
             nameof(CidaasOptions.RefreshBeforeExpiry), nameof(CidaasOptions.RevokeRefreshTokenOnSignOut),
             nameof(CidaasOptions.BackchannelLogoutPath), nameof(CidaasOptions.BackchannelLogoutTokenMaxAge),
+            nameof(CidaasOptions.ClientAssertionAudience), nameof(CidaasOptions.AcceptHs256IdTokens),
     ];
 
     protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope)];

@@ -42,6 +42,11 @@ internal sealed class CidaasIdTokenValidator
         CidaasIdTokenSettings settings,
         CancellationToken cancellationToken)
     {
+        if (IsHs256(settings.TokenHandler, idToken))
+        {
+            return await ValidateHs256Async(idToken, expectedNonce, accessToken, configuration, settings);
+        }
+
         var validation = await settings.SigningKeys.ValidateAsync(
             configuration,
             (Validator: this, Settings: settings, Configuration: configuration, IdToken: idToken),
@@ -61,7 +66,59 @@ internal sealed class CidaasIdTokenValidator
             throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(Describe(result.Exception)));
         }
 
+        if (token.Alg.StartsWith("HS", StringComparison.OrdinalIgnoreCase))
+        {
+            // Never an HMAC keyed with anything from the issuer's key set (an 'oct' key, a public key's bytes).
+            throw Invalid("it is signed with an algorithm that is not allowed.");
+        }
+
         var parameters = GetParameters(settings, configuration, validation.Keys);
+        CheckClaims(settings.ClientId, token, expectedNonce, accessToken, parameters.ClockSkew, settings.TimeProvider);
+        return token;
+    }
+
+    /// <summary>Whether the token's header names HS256; a token that cannot be read is left to the regular validation.</summary>
+    private static bool IsHs256(JsonWebTokenHandler handler, string idToken)
+    {
+        try
+        {
+            return handler.CanReadToken(idToken) && string.Equals(handler.ReadJsonWebToken(idToken).Alg, SecurityAlgorithms.HmacSha256, StringComparison.Ordinal);
+        }
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenMalformedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// An HS256 id_token (OpenID Connect Core §10.1): refused unless the scheme accepts them, then validated with the
+    /// client secret's UTF-8 bytes as the only key, and the same claim checks as every id_token.
+    /// </summary>
+    private static async Task<JsonWebToken> ValidateHs256Async(
+        string idToken, string? expectedNonce, string? accessToken, OpenIdConnectConfiguration configuration, CidaasIdTokenSettings settings)
+    {
+        if (settings.Hs256Key is not { } key)
+        {
+            throw new CidaasProtocolException(CidaasErrors.IdTokenHs256Refused);
+        }
+
+        var parameters = CreateParameters(settings, configuration);
+        parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        parameters.IssuerSigningKey = null;
+        parameters.IssuerSigningKeys = [key];
+        parameters.IssuerSigningKeyResolver = null;
+        parameters.IssuerSigningKeyResolverUsingConfiguration = null;
+        parameters.SignatureValidator = null;
+        parameters.SignatureValidatorUsingConfiguration = null;
+        parameters.ConfigurationManager = null;
+        var result = await settings.TokenHandler.ValidateTokenAsync(idToken, parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(result.Exception is SecurityTokenSignatureKeyNotFoundException
+                ? "its HS256 signature was not made with the client secret."
+                : Describe(result.Exception)));
+        }
+
         CheckClaims(settings.ClientId, token, expectedNonce, accessToken, parameters.ClockSkew, settings.TimeProvider);
         return token;
     }
