@@ -82,7 +82,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         { CidaasIdTokenDefect.BadSignature, "signature" },
         { CidaasIdTokenDefect.AlgNone, "CIDAAS3002" },
-        { CidaasIdTokenDefect.Hs256WithPublicKey, "CIDAAS3002" },
+        { CidaasIdTokenDefect.Hs256WithPublicKey, "CIDAAS3030" },
         { CidaasIdTokenDefect.WrongIssuer, "issuer" },
         { CidaasIdTokenDefect.MissingAudience, "CIDAAS3002" },
         { CidaasIdTokenDefect.WrongAudience, "audience" },
