@@ -33,7 +33,8 @@ public sealed class JwtClientAuthenticationTests : TokensTestBase
         ExpectClaims(refresh, Emulator.Authority + CidaasDefaults.TokenPath);
         refresh.Id.Should().NotBe(exchange.Id, "every assertion has a fresh jti");
         ExpectClaims(ReadAssertion(CidaasDefaults.RevocationPath, 0), Emulator.Authority + CidaasDefaults.RevocationPath);
-        Emulator.Requests.Should().NotContain(r => r.Form.ContainsKey("client_secret") || r.Headers.ContainsKey("Authorization"));
+        Emulator.Requests.Where(r => r.Path.StartsWith("/token-srv/", StringComparison.Ordinal))
+            .Should().HaveCount(3).And.NotContain(r => r.Form.ContainsKey("client_secret") || r.Headers.ContainsKey("Authorization"));
     }
 
     [Theory]
