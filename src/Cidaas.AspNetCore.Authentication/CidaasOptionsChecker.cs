@@ -163,12 +163,35 @@ internal sealed class CidaasOptionsChecker
             return false;
         }
 
-        return credentials.Key switch
+        var asymmetric = credentials.Key switch
         {
             AsymmetricSecurityKey key => key.PrivateKeyStatus != PrivateKeyStatus.DoesNotExist,
             JsonWebKey jwk => jwk.Kty is JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve && !string.IsNullOrEmpty(jwk.D),
             _ => false,
         };
+        return asymmetric && CanSign(credentials);
+    }
+
+    // An RSA or ECDsa object does not say whether it holds the private half ("Unknown"): one signature tells, once at start.
+    private static bool CanSign(SigningCredentials credentials)
+    {
+        var factory = credentials.CryptoProviderFactory ?? credentials.Key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
+        try
+        {
+            var provider = factory.CreateForSigning(credentials.Key, credentials.Algorithm);
+            try
+            {
+                return provider.Sign([0]).Length > 0;
+            }
+            finally
+            {
+                factory.ReleaseSignatureProvider(provider);
+            }
+        }
+        catch (Exception exception) when (exception is System.Security.Cryptography.CryptographicException or NotSupportedException or InvalidOperationException or ArgumentException or SecurityTokenException)
+        {
+            return false;
+        }
     }
 
     public void CheckBackchannel(int maxResponseSize, TimeSpan timeout)
