@@ -62,7 +62,11 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>The client id of the cidaas application. Required.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>The client secret of the cidaas application. Required; it is only ever sent to the token endpoint.</summary>
+    /// <summary>
+    /// The client secret of the cidaas application. Required, except with <see cref="CidaasClientAuthenticationMethod.PrivateKeyJwt"/>;
+    /// it is only ever sent to cidaas's token service (with <see cref="CidaasClientAuthenticationMethod.ClientSecretJwt"/>
+    /// never: it only keys the assertions).
+    /// </summary>
     public string? ClientSecret { get; set; }
 
     /// <summary>The scopes to request. Default: <c>openid profile email</c>.</summary>
