@@ -90,6 +90,11 @@ internal static class ClientAuthenticator
             return Result.Fail("Unknown client.");
         }
 
+        if (ClientAssertionValidator.Strength(client.TokenEndpointAuthMethod) > 0)
+        {
+            return Result.Fail($"The client is registered for {client.TokenEndpointAuthMethod}; it must authenticate with a client assertion.");
+        }
+
         if (string.IsNullOrEmpty(client.ClientSecret))
         {
             // A public client: nothing to check, but it must not pretend to have a secret.
@@ -99,11 +104,6 @@ internal static class ClientAuthenticator
         if (secret is null)
         {
             return Result.Fail("Client authentication is required.");
-        }
-
-        if (ClientAssertionValidator.Strength(client.TokenEndpointAuthMethod) > 0)
-        {
-            return Result.Fail($"The client is registered for {client.TokenEndpointAuthMethod}; it must not authenticate with its secret.");
         }
 
         return SecretsEqual(secret, client.ClientSecret) ? new Result(client, null) : Result.Fail("Client authentication failed.");

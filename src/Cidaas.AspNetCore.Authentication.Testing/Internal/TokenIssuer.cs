@@ -376,7 +376,7 @@ internal sealed class TokenIssuer
             IssuerSigningKeys = _emulator.Keys.All.Select(key => (SecurityKey)key.WithKeyId).ToArray(),
             TryAllIssuerSigningKeys = true,
         };
-        if (Handler.ReadJsonWebToken(token) is { Alg: SecurityAlgorithms.HmacSha256 } hs256
+        if (ReadOrNull(token) is { Alg: SecurityAlgorithms.HmacSha256 } hs256
             && hs256.Audiences.FirstOrDefault() is { } audience
             && _emulator.FindClient(audience) is { IdTokenSignedResponseAlg: SecurityAlgorithms.HmacSha256, ClientSecret.Length: > 0 } client)
         {
@@ -387,6 +387,18 @@ internal sealed class TokenIssuer
 
         var result = await Handler.ValidateTokenAsync(token, parameters);
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
+    }
+
+    private static JsonWebToken? ReadOrNull(string token)
+    {
+        try
+        {
+            return Handler.ReadJsonWebToken(token);
+        }
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenMalformedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

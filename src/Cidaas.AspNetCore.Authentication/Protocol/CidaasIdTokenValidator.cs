@@ -42,7 +42,7 @@ internal sealed class CidaasIdTokenValidator
         CidaasIdTokenSettings settings,
         CancellationToken cancellationToken)
     {
-        if (IsHs256(settings.TokenHandler, idToken))
+        if (IsHs256(idToken))
         {
             return await ValidateHs256Async(idToken, expectedNonce, accessToken, configuration, settings);
         }
@@ -77,17 +77,51 @@ internal sealed class CidaasIdTokenValidator
         return token;
     }
 
-    /// <summary>Whether the token's header names HS256; a token that cannot be read is left to the regular validation.</summary>
-    private static bool IsHs256(JsonWebTokenHandler handler, string idToken)
+    /// <summary>
+    /// Whether the token's header names HS256 first, read from the header alone (on the stack), so that an RS256 sign-in
+    /// pays no second parse. A header that cannot be read is left to the regular validation. Either reading of a header
+    /// with two <c>alg</c> members fails closed: the path taken allows one algorithm, and the token handler checks it.
+    /// </summary>
+    private static bool IsHs256(string idToken)
     {
-        try
-        {
-            return handler.CanReadToken(idToken) && string.Equals(handler.ReadJsonWebToken(idToken).Alg, SecurityAlgorithms.HmacSha256, StringComparison.Ordinal);
-        }
-        catch (Exception exception) when (exception is ArgumentException or SecurityTokenMalformedException)
+        var dot = idToken.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot > 1024)
         {
             return false;
         }
+
+        Span<byte> header = stackalloc byte[Base64Url.GetMaxDecodedLength(dot)];
+        try
+        {
+            // Invalid base64url throws (FormatException); a short destination cannot happen with the maximal length.
+            if (!Base64Url.TryDecodeFromChars(idToken.AsSpan(0, dot), header, out var length))
+            {
+                return false;
+            }
+
+            var reader = new Utf8JsonReader(header[..length]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isAlgorithm = reader.ValueTextEquals("alg"u8);
+                reader.Read();
+                if (isAlgorithm)
+                {
+                    return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("HS256"u8);
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+        }
+
+        return false;
     }
 
     /// <summary>

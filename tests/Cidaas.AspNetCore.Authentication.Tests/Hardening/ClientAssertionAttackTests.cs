@@ -140,6 +140,16 @@ public sealed class ClientAssertionAttackTests : IAsyncLifetime
         (await PostAsync(CidaasDefaults.TokenPath, assertion)).Status.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_private_key_jwt_client_without_a_secret_is_not_taken_for_a_public_client()
+    {
+        _emulator.Options.Clients.Add(new CidaasEmulatorClient { ClientId = "key-only", TokenEndpointAuthMethod = "private_key_jwt", Jwks = _keys.Jwks });
+
+        var (status, error) = await PostAsync(CidaasDefaults.TokenPath, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = "key-only" });
+
+        (status, error).Should().Be((HttpStatusCode.Unauthorized, "invalid_client"));
+    }
+
     private string CreateAssertion(Defect defect)
     {
         var now = DateTimeOffset.UtcNow;
