@@ -380,6 +380,9 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Checks client assertions and remembers their <c>jti</c>s.</summary>
+    internal ClientAssertionValidator ClientAssertions { get; } = new();
+
     internal CidaasEmulatorClient? FindClient(string clientId) =>
         Options.Clients.FirstOrDefault(client => client.ClientId == clientId);
 

@@ -61,4 +61,29 @@ public sealed class CidaasEmulatorClient
     /// The emulator always sends <c>sid</c>; the value is kept for the client's description.
     /// </summary>
     public bool BackchannelLogoutSessionRequired { get; set; }
+
+    // Client authentication with JWTs and HS256 id_tokens (issue 16).
+
+    /// <summary>
+    /// The client's <c>token_endpoint_auth_method</c> (a cidaas app setting): <c>client_secret_post</c> (cidaas's default)
+    /// or <c>client_secret_basic</c> accept the secret, a <c>client_secret_jwt</c> or a <c>private_key_jwt</c> assertion;
+    /// <c>client_secret_jwt</c> refuses the secret itself; <c>private_key_jwt</c> accepts only an assertion signed with a
+    /// key of <see cref="Jwks"/>. <see langword="null"/>, the default, is <c>client_secret_post</c>. Every call that
+    /// authenticates the client (token, revocation, introspection) keeps to it.
+    /// </summary>
+    public string? TokenEndpointAuthMethod { get; set; }
+
+    /// <summary>
+    /// The client's public keys, as the JSON of a JWK Set (<c>{"keys":[…]}</c>, the cidaas app setting <c>jwks</c>): the
+    /// keys its <c>private_key_jwt</c> assertions (RS256, PS256 or ES256) are checked with. A string, so that a
+    /// configuration file can carry it.
+    /// </summary>
+    public string? Jwks { get; set; }
+
+    /// <summary>
+    /// The client's <c>id_token_signed_response_alg</c> (a cidaas app setting): <c>RS256</c> (<see langword="null"/>, the
+    /// default) signs id_tokens with the emulator's keys; <c>HS256</c> signs them with the UTF-8 bytes of
+    /// <see cref="ClientSecret"/> (OpenID Connect Core §10.1), which must then be at least 32 bytes long.
+    /// </summary>
+    public string? IdTokenSignedResponseAlg { get; set; }
 }

@@ -9,7 +9,9 @@ namespace Cidaas.AspNetCore.Authentication;
 /// SignedOutCallbackPath, SignedOutRedirectUri, UsePkce, RequireHttpsMetadata, SaveTokens, GetClaimsFromUserInfoEndpoint,
 /// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath,
 /// BackchannelTimeout, MapRolesAndGroupsFromIdToken, RevocationEndpoint, RefreshBeforeExpiry, RevokeRefreshTokenOnSignOut,
-/// BackchannelLogoutPath, BackchannelLogoutTokenMaxAge, and the challenge options ViewType, Prompt, MaxAge, UiLocales, AcrValues and RequireAcr.
+/// BackchannelLogoutPath, BackchannelLogoutTokenMaxAge, ClientAssertionAudience, AcceptHs256IdTokens (the private key
+/// of ClientSigningCredentials is set in code), and the challenge options ViewType, Prompt, MaxAge, UiLocales, AcrValues
+/// and RequireAcr.
 /// </summary>
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
@@ -28,6 +30,7 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
             nameof(CidaasOptions.BackchannelLogoutPath), nameof(CidaasOptions.BackchannelLogoutTokenMaxAge),
             nameof(CidaasOptions.ViewType), nameof(CidaasOptions.Prompt), nameof(CidaasOptions.UiLocales), nameof(CidaasOptions.AcrValues),
             nameof(CidaasOptions.RequireAcr),
+            nameof(CidaasOptions.ClientAssertionAudience), nameof(CidaasOptions.AcceptHs256IdTokens),
     ];
 
     protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope), nameof(CidaasOptions.MaxAge)];

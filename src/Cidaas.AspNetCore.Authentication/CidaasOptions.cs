@@ -62,7 +62,11 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>The client id of the cidaas application. Required.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>The client secret of the cidaas application. Required; it is only ever sent to the token endpoint.</summary>
+    /// <summary>
+    /// The client secret of the cidaas application. Required, except with <see cref="CidaasClientAuthenticationMethod.PrivateKeyJwt"/>;
+    /// it is only ever sent to cidaas's token service (with <see cref="CidaasClientAuthenticationMethod.ClientSecretJwt"/>
+    /// never: it only keys the assertions).
+    /// </summary>
     public string? ClientSecret { get; set; }
 
     /// <summary>The scopes to request. Default: <c>openid profile email</c>.</summary>
@@ -71,8 +75,35 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>Whether to use PKCE with <c>S256</c> (RFC 7636). Default <see langword="true"/>, as RFC 9700 asks of every client.</summary>
     public bool UsePkce { get; set; } = true;
 
-    /// <summary>How the client authenticates at the token endpoint. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>.</summary>
+    /// <summary>
+    /// How the client authenticates at the token endpoint, and at the revocation endpoint and for pushed authorization
+    /// requests. Default <see cref="CidaasClientAuthenticationMethod.ClientSecretPost"/>.
+    /// </summary>
     public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretPost;
+
+    // Client authentication with JWTs and HS256 id_tokens (issue 16).
+
+    /// <summary>
+    /// The client's private key for <see cref="CidaasClientAuthenticationMethod.PrivateKeyJwt"/>: RSA or EC
+    /// <see cref="SigningCredentials"/> (e.g. <c>new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "…" }, SecurityAlgorithms.RsaSha256)</c>),
+    /// or <see cref="X509SigningCredentials"/> of a certificate with its private key, whose <c>kid</c> and <c>x5t</c> go
+    /// into the assertion's header. Register the public key with the cidaas app (<c>jwks</c> or <c>jwks_uri</c>).
+    /// </summary>
+    public SigningCredentials? ClientSigningCredentials { get; set; }
+
+    /// <summary>
+    /// The <c>aud</c> of the client assertions: the URL of the endpoint called (default; the token endpoint for the code
+    /// exchange and refresh, as OpenID Connect Core §9 recommends) or the issuer. cidaas documents neither.
+    /// </summary>
+    public CidaasClientAssertionAudience ClientAssertionAudience { get; set; }
+
+    /// <summary>
+    /// Whether an id_token signed with HS256 is accepted, validated with the UTF-8 bytes of <see cref="ClientSecret"/> as
+    /// OpenID Connect Core §10.1 specifies (never with a key of the issuer's key set). Default <see langword="false"/>:
+    /// such a token fails with CIDAAS3030, which names the cidaas app setting to change (<c>id_token_signed_response_alg</c>
+    /// to <c>RS256</c>, the better fix). The secret must be at least 32 bytes long.
+    /// </summary>
+    public bool AcceptHs256IdTokens { get; set; }
 
     /// <summary>
     /// Whether the metadata address and the authority must use HTTPS. Default <see langword="true"/>.
@@ -254,11 +285,16 @@ public class CidaasOptions : RemoteAuthenticationOptions
 
     /// <summary>The client of cidaas's token service for the current options (code exchange).</summary>
     internal CidaasTokenClient CreateTokenClient(ILogger logger)
-        => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret!), logger);
+        => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, CreateClientAuthentication(), logger);
+
+    /// <summary>How this client authenticates at cidaas's token service, for every call that authenticates it.</summary>
+    internal CidaasClientAuthentication CreateClientAuthentication()
+        => new(ClientAuthenticationMethod, ClientId!, ClientSecret, ClientSigningCredentials, ClientAssertionAudience, Authority is null ? null : CidaasUrls.TrimTrailingSlash(Authority), TimeProvider);
 
     /// <summary>What <see cref="IdTokenValidator"/> checks id_tokens with, on the given clock.</summary>
     internal CidaasIdTokenSettings CreateIdTokenSettings(TimeProvider timeProvider, ILogger logger)
-        => new(ClientId!, TokenValidationParameters, TokenHandler, SigningKeyCache, SigningKeyRefreshInterval, timeProvider, Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, logger);
+        => new(ClientId!, TokenValidationParameters, TokenHandler, SigningKeyCache, SigningKeyRefreshInterval, timeProvider, Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, logger,
+            AcceptHs256IdTokens && ClientSecret is { Length: > 0 } secret ? RequestCache.GetSecretSigningCredentials(secret).Key : null);
 
     /// <summary>The host's metrics and traces; set by the post-configuration, <see langword="null"/> without a host.</summary>
     internal Diagnostics.CidaasTelemetry? Telemetry { get; set; }
@@ -297,9 +333,10 @@ public class CidaasOptions : RemoteAuthenticationOptions
             check.Add($"The {check.Option(nameof(ClientId))} must be set to the client id of the cidaas application.");
         }
 
-        if (string.IsNullOrEmpty(ClientSecret))
+        check.CheckClientAuthentication(ClientAuthenticationMethod, ClientSecret, ClientSigningCredentials, ClientAssertionAudience, !string.IsNullOrEmpty(Authority), "to the client secret of the cidaas application");
+        if (AcceptHs256IdTokens && !CidaasOptionsChecker.IsHs256Key(ClientSecret))
         {
-            check.Add($"The {check.Option(nameof(ClientSecret))} must be set to the client secret of the cidaas application.");
+            check.Add($"The {check.Option(nameof(ClientSecret))} must be set and at least 32 bytes long (UTF-8) when the {check.Option(nameof(AcceptHs256IdTokens))} is on: HS256 id_tokens are validated with the client secret alone.");
         }
 
         if (!CallbackPath.HasValue || !CallbackPath.Value!.StartsWith('/'))
@@ -353,7 +390,6 @@ public class CidaasOptions : RemoteAuthenticationOptions
         }
 
         CheckChallengeOptions(check, keys);
-        check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
         check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 
         if (TokenValidationParameters is null)
@@ -363,6 +399,10 @@ public class CidaasOptions : RemoteAuthenticationOptions
         else if (TokenValidationParameters.ValidAlgorithms?.Any(a => string.Equals(a, "none", StringComparison.OrdinalIgnoreCase)) == true)
         {
             check.Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow 'none'.");
+        }
+        else if (TokenValidationParameters.ValidAlgorithms?.Any(a => a.StartsWith("HS", StringComparison.OrdinalIgnoreCase) || a.Contains("hmac", StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            check.Add($"The '{nameof(TokenValidationParameters)}.ValidAlgorithms' option must not allow a symmetric (HS*) algorithm: an HS256 id_token is accepted only with '{nameof(AcceptHs256IdTokens)}', keyed with the client secret.");
         }
 
         return check;

@@ -1,5 +1,6 @@
 using System.Text;
 using Cidaas.AspNetCore.Authentication.Protocol;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Cidaas.AspNetCore.Authentication;
 
@@ -99,7 +100,102 @@ internal sealed class CidaasOptionsChecker
     {
         if (!Enum.IsDefined(method))
         {
-            Add($"The {Option("ClientAuthenticationMethod")} must be ClientSecretPost or ClientSecretBasic.");
+            Add($"The {Option("ClientAuthenticationMethod")} must be ClientSecretPost, ClientSecretBasic, ClientSecretJwt or PrivateKeyJwt.");
+        }
+    }
+
+    /// <summary>
+    /// What the client authentication method needs (issue 16): a secret for the secret methods, one of at least 32 UTF-8
+    /// bytes for <c>client_secret_jwt</c> (an HS256 key of 256 bits), an asymmetric private key with an RSA or EC algorithm
+    /// for <c>private_key_jwt</c>, and an issuer for assertions addressed to it.
+    /// </summary>
+    /// <param name="method">The client authentication method.</param>
+    /// <param name="clientSecret">The client secret.</param>
+    /// <param name="credentials">The private key of <c>private_key_jwt</c>.</param>
+    /// <param name="audience">The assertions' audience.</param>
+    /// <param name="hasIssuer">Whether an issuer (the authority) is known.</param>
+    /// <param name="secretRequirement">Why the secret is needed, ending the "must be set" line.</param>
+    public void CheckClientAuthentication(
+        CidaasClientAuthenticationMethod method, string? clientSecret, SigningCredentials? credentials, CidaasClientAssertionAudience audience, bool hasIssuer, string secretRequirement)
+    {
+        CheckClientAuthenticationMethod(method);
+        if (method != CidaasClientAuthenticationMethod.PrivateKeyJwt && string.IsNullOrEmpty(clientSecret))
+        {
+            Add($"The {Option("ClientSecret")} must be set {secretRequirement}.");
+        }
+        else if (method == CidaasClientAuthenticationMethod.ClientSecretJwt && !IsHs256Key(clientSecret))
+        {
+            Add($"The {Option("ClientSecret")} must be at least 32 bytes long (UTF-8) when the {Option("ClientAuthenticationMethod")} is ClientSecretJwt: HS256 needs a key of 256 bits. Have cidaas generate a longer secret, or use PrivateKeyJwt.");
+        }
+
+        if (method == CidaasClientAuthenticationMethod.PrivateKeyJwt)
+        {
+            if (credentials is null)
+            {
+                Add($"The {Option("ClientSigningCredentials")} must be set when the {Option("ClientAuthenticationMethod")} is PrivateKeyJwt: the client's private key (RSA or EC SigningCredentials, or X509SigningCredentials of a certificate with its private key).");
+            }
+            else if (!IsPrivateSigningKey(credentials))
+            {
+                Add($"The {Option("ClientSigningCredentials")} must hold an RSA or EC private key and one of the algorithms {string.Join(", ", AssertionAlgorithms)}; a symmetric key, a public key alone or the algorithm '{CidaasErrors.Clean(credentials.Algorithm ?? "(none)")}' cannot sign a private_key_jwt assertion.");
+            }
+        }
+
+        if (!Enum.IsDefined(audience))
+        {
+            Add($"The {Option("ClientAssertionAudience")} must be Endpoint or Issuer.");
+        }
+        else if (audience == CidaasClientAssertionAudience.Issuer && !hasIssuer && method is CidaasClientAuthenticationMethod.ClientSecretJwt or CidaasClientAuthenticationMethod.PrivateKeyJwt)
+        {
+            Add($"The {Option("ClientAssertionAudience")} Issuer needs the {Option(Authority)}: the issuer is the assertions' audience.");
+        }
+    }
+
+    /// <summary>The algorithms of <c>private_key_jwt</c> assertions: RSA (PKCS#1 v1.5 and PSS) and ECDSA; cidaas advertises RS256.</summary>
+    internal static readonly string[] AssertionAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>Whether a secret is long enough to be an HS256 key (RFC 7518 §3.2: a key of at least 256 bits).</summary>
+    internal static bool IsHs256Key(string? secret) => !string.IsNullOrEmpty(secret) && Encoding.UTF8.GetByteCount(secret) >= 32;
+
+    private static bool IsPrivateSigningKey(SigningCredentials credentials)
+    {
+        if (!AssertionAlgorithms.Contains(credentials.Algorithm, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var asymmetric = credentials.Key switch
+        {
+            AsymmetricSecurityKey key => key.PrivateKeyStatus != PrivateKeyStatus.DoesNotExist,
+            JsonWebKey jwk => jwk.Kty is JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve && !string.IsNullOrEmpty(jwk.D),
+            _ => false,
+        };
+        return asymmetric && CanSign(credentials);
+    }
+
+    // An RSA or ECDsa object does not say whether it holds the private half ("Unknown"): one signature tells, once at start.
+    private static bool CanSign(SigningCredentials credentials)
+    {
+        var factory = credentials.CryptoProviderFactory ?? credentials.Key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
+        try
+        {
+            var provider = factory.CreateForSigning(credentials.Key, credentials.Algorithm);
+            try
+            {
+                return provider.Sign([0]).Length > 0;
+            }
+            finally
+            {
+                factory.ReleaseSignatureProvider(provider);
+            }
+        }
+        catch (Exception exception) when (exception is System.Security.Cryptography.CryptographicException or NotSupportedException or InvalidOperationException or ArgumentException or SecurityTokenException)
+        {
+            return false;
         }
     }
 

@@ -97,13 +97,15 @@ internal static class IntrospectionEndpoint
 
         var clientId = Text(body, "client_id");
         var secret = Text(body, "client_secret");
-        if (authorization.Count == 0 && secret is null)
+        var assertionType = Text(body, "client_assertion_type");
+        var assertion = Text(body, "client_assertion");
+        if (authorization.Count == 0 && secret is null && assertionType is null && assertion is null)
         {
             // The authorization header is optional at cidaas; an unauthenticated caller is known by its client_id only.
             return (clientId is null ? null : emulator.FindClient(clientId), null);
         }
 
-        var result = ClientAuthenticator.Authenticate(context, clientId, secret, emulator.Options);
+        var result = await ClientAuthenticator.AuthenticateAsync(context, clientId, secret, emulator.Options, assertionType, assertion);
         if (result.Client is null)
         {
             await Responses.WriteInvalidClientAsync(context, result.Error!);

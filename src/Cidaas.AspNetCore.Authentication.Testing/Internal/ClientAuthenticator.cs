@@ -8,7 +8,9 @@ namespace Cidaas.AspNetCore.Authentication.Testing.Internal;
 
 /// <summary>
 /// Client authentication at the token, introspection and revocation endpoints:
-/// <c>client_secret_post</c> or <c>client_secret_basic</c> (RFC 6749 §2.3.1), never both.
+/// <c>client_secret_post</c> or <c>client_secret_basic</c> (RFC 6749 §2.3.1), or a <c>client_secret_jwt</c> or
+/// <c>private_key_jwt</c> assertion (RFC 7523, <see cref="ClientAssertionValidator"/>), never two of them, and never one
+/// weaker than the client's registered <c>token_endpoint_auth_method</c>.
 /// </summary>
 internal static class ClientAuthenticator
 {
@@ -17,11 +19,32 @@ internal static class ClientAuthenticator
         public static Result Fail(string error) => new(null, error);
     }
 
-    public static Result Authenticate(HttpContext context, IFormCollection form, CidaasEmulatorOptions options) =>
-        Authenticate(context, Single(form, "client_id"), Single(form, "client_secret"), options);
+    public static Task<Result> AuthenticateAsync(HttpContext context, IFormCollection form, CidaasEmulatorOptions options) =>
+        AuthenticateAsync(context, Single(form, "client_id"), Single(form, "client_secret"), options, Single(form, "client_assertion_type"), Single(form, "client_assertion"));
+
+    /// <summary>
+    /// Authenticates with a client assertion when the body carries one, else with a Basic header, else with the id and
+    /// secret the body (a form or JSON) carries.
+    /// </summary>
+    public static Task<Result> AuthenticateAsync(
+        HttpContext context, string? formClientId, string? formSecret, CidaasEmulatorOptions options, string? assertionType = null, string? assertion = null)
+    {
+        if (assertionType is null && assertion is null)
+        {
+            return Task.FromResult(Authenticate(context, formClientId, formSecret, options));
+        }
+
+        if (formSecret is not null || context.Request.Headers.Authorization.Count > 0)
+        {
+            return Task.FromResult(Result.Fail("The client used more than one authentication method (a client assertion and a secret)."));
+        }
+
+        var emulator = context.Features.Get<CidaasEmulator>()!;
+        return emulator.ClientAssertions.ValidateAsync(context, emulator, formClientId, assertionType, assertion);
+    }
 
     /// <summary>Authenticates with a Basic header, else with the id and secret the body (a form or JSON) carries.</summary>
-    public static Result Authenticate(HttpContext context, string? formClientId, string? formSecret, CidaasEmulatorOptions options)
+    private static Result Authenticate(HttpContext context, string? formClientId, string? formSecret, CidaasEmulatorOptions options)
     {
         string? clientId;
         string? secret;
@@ -65,6 +88,11 @@ internal static class ClientAuthenticator
         if (client is null)
         {
             return Result.Fail("Unknown client.");
+        }
+
+        if (ClientAssertionValidator.Strength(client.TokenEndpointAuthMethod) > 0)
+        {
+            return Result.Fail($"The client is registered for {client.TokenEndpointAuthMethod}; it must authenticate with a client assertion.");
         }
 
         if (string.IsNullOrEmpty(client.ClientSecret))

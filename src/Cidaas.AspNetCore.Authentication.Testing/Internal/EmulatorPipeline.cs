@@ -26,6 +26,9 @@ internal static class EmulatorPipeline
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
         var path = context.Request.Path.Value ?? "/";
+
+        // The client authentication of every endpoint checks assertions against the emulator's issuer, clock and jti memory.
+        context.Features.Set(emulator);
         emulator.Record(await RecordAsync(context, path));
 
         try

@@ -46,7 +46,7 @@ internal static class FormRequest
             return null;
         }
 
-        var authentication = ClientAuthenticator.Authenticate(context, form, options);
+        var authentication = await ClientAuthenticator.AuthenticateAsync(context, form, options);
         if (authentication.Client is null)
         {
             await Responses.WriteInvalidClientAsync(context, authentication.Error!);

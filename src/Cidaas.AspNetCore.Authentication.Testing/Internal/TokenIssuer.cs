@@ -252,9 +252,18 @@ internal sealed class TokenIssuer
                     [UnknownCriticalExtension] = true,
                 });
             default:
-                return Sign(claims, _emulator.Keys.Current);
+                return grant.Client.IdTokenSignedResponseAlg == SecurityAlgorithms.HmacSha256 ? SignWithClientSecret(claims, grant.Client) : Sign(claims, _emulator.Keys.Current);
         }
     }
+
+    /// <summary>An HS256 id_token keyed with the UTF-8 bytes of the client secret (OpenID Connect Core §10.1), no <c>kid</c>.</summary>
+    private static string SignWithClientSecret(Dictionary<string, object> claims, CidaasEmulatorClient client)
+        => Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            TokenType = "JWT",
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(client.ClientSecret)), SecurityAlgorithms.HmacSha256),
+        });
 
     /// <summary>
     /// A logout token (Back-Channel Logout 1.0 §2.4) for a client, a user and a session: <c>iss</c>, <c>aud</c>, <c>iat</c>,
@@ -372,8 +381,29 @@ internal sealed class TokenIssuer
             IssuerSigningKeys = _emulator.Keys.All.Select(key => (SecurityKey)key.WithKeyId).ToArray(),
             TryAllIssuerSigningKeys = true,
         };
+        if (ReadOrNull(token) is { Alg: SecurityAlgorithms.HmacSha256 } hs256
+            && hs256.Audiences.FirstOrDefault() is { } audience
+            && _emulator.FindClient(audience) is { IdTokenSignedResponseAlg: SecurityAlgorithms.HmacSha256, ClientSecret.Length: > 0 } client)
+        {
+            // An id_token of a client that has its id_tokens signed with its secret (e.g. an id_token_hint).
+            parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            parameters.IssuerSigningKeys = [new SymmetricSecurityKey(Encoding.UTF8.GetBytes(client.ClientSecret))];
+        }
+
         var result = await Handler.ValidateTokenAsync(token, parameters);
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
+    }
+
+    private static JsonWebToken? ReadOrNull(string token)
+    {
+        try
+        {
+            return Handler.ReadJsonWebToken(token);
+        }
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenMalformedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Cidaas.AspNetCore.Authentication.Bearer;
 /// Reads the options of each cidaas bearer scheme from <c>Authentication:Schemes:{scheme}</c>, before the code's own
 /// configuration runs. Keys: Authority, Audience, Audiences (space-separated or an array), TokenValidationMode, ClientId,
 /// ClientSecret, ClientAuthenticationMethod, MetadataAddress, IntrospectionEndpoint, IntrospectionCacheDuration,
-/// RequireHttpsMetadata, SaveToken, IncludeErrorDetails, ClockSkew, BackchannelTimeout and SigningKeyRefreshInterval.
+/// RequireHttpsMetadata, SaveToken, IncludeErrorDetails, ClockSkew, BackchannelTimeout, SigningKeyRefreshInterval and
+/// ClientAssertionAudience.
 /// </summary>
 internal sealed class CidaasBearerConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasBearerOptions>(configurationProvider)
@@ -19,6 +20,7 @@ internal sealed class CidaasBearerConfigureOptions(IAuthenticationConfigurationP
             nameof(CidaasBearerOptions.MetadataAddress), nameof(CidaasBearerOptions.IntrospectionEndpoint), nameof(CidaasBearerOptions.IntrospectionCacheDuration),
             nameof(CidaasBearerOptions.RequireHttpsMetadata), nameof(CidaasBearerOptions.SaveToken), nameof(CidaasBearerOptions.IncludeErrorDetails),
             nameof(CidaasBearerOptions.BackchannelTimeout), nameof(CidaasBearerOptions.SigningKeyRefreshInterval),
+            nameof(CidaasBearerOptions.ClientAssertionAudience),
     ];
 
     protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, "ClockSkew", nameof(CidaasBearerOptions.Audiences)];

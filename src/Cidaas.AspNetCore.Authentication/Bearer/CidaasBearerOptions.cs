@@ -78,6 +78,15 @@ public class CidaasBearerOptions : JwtBearerOptions
     /// </summary>
     public CidaasClientAuthenticationMethod ClientAuthenticationMethod { get; set; } = CidaasClientAuthenticationMethod.ClientSecretBasic;
 
+    /// <summary>
+    /// The API's private key for <see cref="CidaasClientAuthenticationMethod.PrivateKeyJwt"/> at the introspection endpoint:
+    /// RSA or EC <see cref="SigningCredentials"/>, or <see cref="X509SigningCredentials"/> (see <c>CidaasOptions.ClientSigningCredentials</c>).
+    /// </summary>
+    public SigningCredentials? ClientSigningCredentials { get; set; }
+
+    /// <summary>The <c>aud</c> of the client assertions: the introspection endpoint's URL (default) or the issuer.</summary>
+    public CidaasClientAssertionAudience ClientAssertionAudience { get; set; }
+
     /// <summary>The introspection endpoint. Default: <c>{Authority}/token-srv/introspect</c>.</summary>
     public string? IntrospectionEndpoint { get; set; }
 
@@ -117,7 +126,7 @@ public class CidaasBearerOptions : JwtBearerOptions
 
     /// <summary>The client of cidaas's token service for this scheme's current options (introspection).</summary>
     internal CidaasTokenClient CreateTokenClient()
-        => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret!), Logger);
+        => new(Backchannel, MaxBackchannelResponseSize, BackchannelTimeout, RequestCache, new CidaasClientAuthentication(ClientAuthenticationMethod, ClientId!, ClientSecret, ClientSigningCredentials, ClientAssertionAudience, Authority is null ? null : CidaasUrls.TrimTrailingSlash(Authority), TimeProvider), Logger);
 
     /// <summary>The host's metrics and traces; set by the post-configuration, <see langword="null"/> without a host.</summary>
     internal Diagnostics.CidaasTelemetry? Telemetry { get; set; }
@@ -172,12 +181,7 @@ public class CidaasBearerOptions : JwtBearerOptions
                 check.Add($"The {check.Option(nameof(ClientId))} must be set in introspection mode: the API authenticates at the introspection endpoint.");
             }
 
-            if (string.IsNullOrEmpty(ClientSecret))
-            {
-                check.Add($"The {check.Option(nameof(ClientSecret))} must be set in introspection mode: the API authenticates at the introspection endpoint.");
-            }
-
-            check.CheckClientAuthenticationMethod(ClientAuthenticationMethod);
+            check.CheckClientAuthentication(ClientAuthenticationMethod, ClientSecret, ClientSigningCredentials, ClientAssertionAudience, !string.IsNullOrEmpty(Authority), "in introspection mode: the API authenticates at the introspection endpoint");
             if (string.IsNullOrEmpty(IntrospectionEndpoint))
             {
                 check.Add($"The {check.Option(nameof(IntrospectionEndpoint))} must be set (it is derived from '{nameof(Authority)}' when that is set).");

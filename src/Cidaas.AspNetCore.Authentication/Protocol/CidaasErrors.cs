@@ -78,6 +78,9 @@ internal static class CidaasErrors
     public static string UserInfoStatus(int status)
         => $"CIDAAS2009: The userinfo endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)}.";
 
+    // Client authentication with JWTs and HS256 id_tokens (issue 16).
+    public const string IdTokenHs256Refused = "CIDAAS3030: The id_token is signed with HS256 (keyed with the client secret), which this application does not accept. Set the cidaas app's 'id_token_signed_response_alg' to 'RS256' (recommended: id_tokens are then checked with cidaas's published keys), or, for a confidential client with a secret of 32 bytes or more, turn on the 'AcceptHs256IdTokens' option.";
+
     public static string IdTokenInvalid(string reason) => $"CIDAAS3002: The id_token was rejected: {reason}";
 
     /// <summary>Why the keys refetched for an id_token's unknown key cannot be used (the HTTP status is not shown).</summary>

@@ -15,6 +15,10 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// <param name="MaxResponseBytes">The largest key set read.</param>
 /// <param name="BackchannelTimeout">Covers a refetch.</param>
 /// <param name="Logger">Logs a refetch.</param>
+/// <param name="Hs256Key">
+/// The client secret's key when HS256 id_tokens are accepted (<c>AcceptHs256IdTokens</c>); <see langword="null"/>, the
+/// default, refuses them. A key, not the secret: this record's <c>ToString</c> must not print it.
+/// </param>
 internal readonly record struct CidaasIdTokenSettings(
     string ClientId,
     TokenValidationParameters Template,
@@ -25,4 +29,5 @@ internal readonly record struct CidaasIdTokenSettings(
     HttpClient Backchannel,
     int MaxResponseBytes,
     TimeSpan BackchannelTimeout,
-    ILogger Logger);
+    ILogger Logger,
+    SecurityKey? Hs256Key = null);

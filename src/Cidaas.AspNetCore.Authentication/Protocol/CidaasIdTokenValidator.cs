@@ -52,6 +52,11 @@ internal sealed class CidaasIdTokenValidator
         CancellationToken cancellationToken,
         bool fromRefresh = false)
     {
+        if (IsHs256(idToken))
+        {
+            return await ValidateHs256Async(idToken, expectedNonce, fromRefresh, accessToken, configuration, settings);
+        }
+
         var validation = await settings.SigningKeys.ValidateAsync(
             configuration,
             (Validator: this, Settings: settings, Configuration: configuration, IdToken: idToken),
@@ -71,7 +76,93 @@ internal sealed class CidaasIdTokenValidator
             throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(Describe(result.Exception)));
         }
 
+        if (token.Alg.StartsWith("HS", StringComparison.OrdinalIgnoreCase))
+        {
+            // Never an HMAC keyed with anything from the issuer's key set (an 'oct' key, a public key's bytes).
+            throw Invalid("it is signed with an algorithm that is not allowed.");
+        }
+
         var parameters = GetParameters(settings, configuration, validation.Keys);
+        CheckClaims(settings.ClientId, token, expectedNonce, fromRefresh, accessToken, parameters.ClockSkew, settings.TimeProvider);
+        return token;
+    }
+
+    /// <summary>
+    /// Whether the token's header names HS256 first, read from the header alone (on the stack), so that an RS256 sign-in
+    /// pays no second parse. A header that cannot be read is left to the regular validation. Either reading of a header
+    /// with two <c>alg</c> members fails closed: the path taken allows one algorithm, and the token handler checks it.
+    /// </summary>
+    private static bool IsHs256(string idToken)
+    {
+        var dot = idToken.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot > 1024)
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[Base64Url.GetMaxDecodedLength(dot)];
+        try
+        {
+            // Invalid base64url throws (FormatException); a short destination cannot happen with the maximal length.
+            if (!Base64Url.TryDecodeFromChars(idToken.AsSpan(0, dot), header, out var length))
+            {
+                return false;
+            }
+
+            var reader = new Utf8JsonReader(header[..length]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isAlgorithm = reader.ValueTextEquals("alg"u8);
+                reader.Read();
+                if (isAlgorithm)
+                {
+                    return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("HS256"u8);
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// An HS256 id_token (OpenID Connect Core §10.1): refused unless the scheme accepts them, then validated with the
+    /// client secret's UTF-8 bytes as the only key, and the same claim checks as every id_token.
+    /// </summary>
+    private static async Task<JsonWebToken> ValidateHs256Async(
+        string idToken, string? expectedNonce, bool fromRefresh, string? accessToken, OpenIdConnectConfiguration configuration, CidaasIdTokenSettings settings)
+    {
+        if (settings.Hs256Key is not { } key)
+        {
+            throw new CidaasProtocolException(CidaasErrors.IdTokenHs256Refused);
+        }
+
+        var parameters = CreateParameters(settings, configuration);
+        parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        parameters.IssuerSigningKey = null;
+        parameters.IssuerSigningKeys = [key];
+        parameters.IssuerSigningKeyResolver = null;
+        parameters.IssuerSigningKeyResolverUsingConfiguration = null;
+        parameters.SignatureValidator = null;
+        parameters.SignatureValidatorUsingConfiguration = null;
+        parameters.ConfigurationManager = null;
+        var result = await settings.TokenHandler.ValidateTokenAsync(idToken, parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(result.Exception is SecurityTokenSignatureKeyNotFoundException
+                ? "its HS256 signature was not made with the client secret."
+                : Describe(result.Exception)));
+        }
+
         CheckClaims(settings.ClientId, token, expectedNonce, fromRefresh, accessToken, parameters.ClockSkew, settings.TimeProvider);
         return token;
     }

@@ -14,6 +14,7 @@ internal sealed class CidaasRequestCache
 
     private EndpointEntry[] _endpoints = [];
     private BasicCredentials? _basic;
+    private SecretCredentials? _secret;
 
     /// <summary>The parsed URI of an endpoint option.</summary>
     public Uri GetUri(string endpoint)
@@ -51,6 +52,31 @@ internal sealed class CidaasRequestCache
         }
 
         return basic.HeaderValue;
+    }
+
+    /// <summary>
+    /// The HS256 credentials of <c>client_secret_jwt</c> for <paramref name="clientSecret"/>: its UTF-8 bytes as the key,
+    /// made once per secret so that IdentityModel reuses its signature provider.
+    /// </summary>
+    public Microsoft.IdentityModel.Tokens.SigningCredentials GetSecretSigningCredentials(string clientSecret)
+    {
+        var secret = Volatile.Read(ref _secret);
+        if (secret is null || !ReferenceEquals(secret.ClientSecret, clientSecret))
+        {
+            var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes(clientSecret));
+            secret = new SecretCredentials(clientSecret, new(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256));
+            Volatile.Write(ref _secret, secret);
+        }
+
+        return secret.Credentials;
+    }
+
+    // A class, not a record: a record's ToString would print the secret.
+    private sealed class SecretCredentials(string clientSecret, Microsoft.IdentityModel.Tokens.SigningCredentials credentials)
+    {
+        public string ClientSecret { get; } = clientSecret;
+
+        public Microsoft.IdentityModel.Tokens.SigningCredentials Credentials { get; } = credentials;
     }
 
     private sealed record EndpointEntry(string Text, Uri Uri);

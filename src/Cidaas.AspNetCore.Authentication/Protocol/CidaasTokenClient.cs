@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Cidaas.AspNetCore.Authentication.Protocol;
 
 /// <summary>
-/// The one client of cidaas's token service (<c>/token-srv/*</c>): every request it sends is a form POST that
-/// authenticates the client the same way (<see cref="CidaasClientAuthentication"/>), asks for JSON and goes through the
+/// The one client of cidaas's token service (<c>/token-srv/*</c>): every request it sends is a form POST (JSON for
+/// introspection) that authenticates the client the same way (<see cref="CidaasClientAuthentication"/>), asks for JSON and goes through the
 /// back channel (timeout, size cap). A grant is one small method: it writes its parameters and reads the answer with
 /// <see cref="ReadTokenResponse"/>, which turns an OAuth error into a <see cref="CidaasProtocolException"/> with the
 /// request's secrets redacted.
@@ -84,7 +84,7 @@ internal readonly struct CidaasTokenClient
         }
 
         var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
-        return ReadTokenResponse(response, code, codeVerifier);
+        return ReadTokenResponse(response, request, code, codeVerifier);
     }
 
     /// <summary>
@@ -103,7 +103,7 @@ internal readonly struct CidaasTokenClient
         form.Add(CidaasParameterNames.RefreshToken, refreshToken);
         using var request = CreateRequest(tokenEndpoint, form, clientIdInForm: false);
         var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
-        return ReadTokenResponse(response, refreshToken, otherSecret: null);
+        return ReadTokenResponse(response, request, refreshToken, otherSecret: null);
     }
 
     /// <summary>Asks for a token of the client itself (RFC 6749 §4.4, <c>client_credentials</c>).</summary>
@@ -123,7 +123,7 @@ internal readonly struct CidaasTokenClient
 
         using var request = CreateRequest(tokenEndpoint, form, clientIdInForm: false);
         var response = await SendAsync(request, form, TokenEndpointName, cancellationToken);
-        return ReadTokenResponse(response, secret: null, otherSecret: null);
+        return ReadTokenResponse(response, request, secret: null, otherSecret: null);
     }
 
     /// <summary>
@@ -211,10 +211,12 @@ internal readonly struct CidaasTokenClient
     /// <summary>
     /// A token endpoint's answer (RFC 6749 §5.1, §5.2): a JSON object without an <c>error</c> member under a 2xx status,
     /// else a failure that carries the OAuth error. The error may quote the request back: the client secret and
-    /// <paramref name="secret"/>/<paramref name="otherSecret"/> (a code, verifier or refresh token) go no further than here.
+    /// <paramref name="secret"/>/<paramref name="otherSecret"/> (a code, verifier or refresh token) and the request's client
+    /// assertion go no further than here.
     /// </summary>
-    private CidaasTokenResponse ReadTokenResponse(CidaasBackchannelResponse response, string? secret, string? otherSecret)
+    private CidaasTokenResponse ReadTokenResponse(CidaasBackchannelResponse response, HttpRequestMessage request, string? secret, string? otherSecret)
     {
+        var assertion = CidaasClientAuthentication.AssertionOf(request);
         var document = response.TryParseObject();
         var status = (int)response.StatusCode;
         if (document is null)
@@ -224,7 +226,7 @@ internal readonly struct CidaasTokenClient
                 : new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };
         }
 
-        var error = Redact(document.RootElement, CidaasParameterNames.Error, secret, otherSecret);
+        var error = Redact(document.RootElement, CidaasParameterNames.Error, secret, otherSecret, assertion);
         if (response.IsSuccess && error is null)
         {
             return new CidaasTokenResponse(document);
@@ -242,16 +244,16 @@ internal readonly struct CidaasTokenClient
                 throw new CidaasProtocolException(CidaasErrors.TokenEndpointStatus(status)) { StatusCode = status };
             }
 
-            var description = Redact(document.RootElement, CidaasParameterNames.ErrorDescription, secret, otherSecret);
+            var description = Redact(document.RootElement, CidaasParameterNames.ErrorDescription, secret, otherSecret, assertion);
             throw new CidaasProtocolException(
                 CidaasErrors.TokenEndpointError(error, description),
                 error,
                 description,
-                Redact(document.RootElement, CidaasParameterNames.ErrorUri, secret, otherSecret))
+                Redact(document.RootElement, CidaasParameterNames.ErrorUri, secret, otherSecret, assertion))
             { StatusCode = status };
         }
     }
 
-    private string? Redact(JsonElement answer, string member, string? secret, string? otherSecret)
-        => CidaasErrors.Redact(CidaasJson.GetString(answer, member), _client.ClientSecret, secret, otherSecret);
+    private string? Redact(JsonElement answer, string member, string? secret, string? otherSecret, string? assertion)
+        => CidaasErrors.Redact(CidaasJson.GetString(answer, member), _client.ClientSecret, secret, otherSecret, assertion);
 }

@@ -27,7 +27,13 @@ public sealed class CidaasClientCredentialsOptions
     /// <summary>How the client authenticates; default: the <see cref="Scheme"/>'s, else <c>client_secret_post</c>.</summary>
     public CidaasClientAuthenticationMethod? ClientAuthenticationMethod { get; set; }
 
-    /// <summary>A cidaas sign-in scheme (e.g. <c>CidaasDefaults.AuthenticationScheme</c>) whose authority, client, secret, method and back channel fill in what is unset here.</summary>
+    /// <summary>The private key of <see cref="CidaasClientAuthenticationMethod.PrivateKeyJwt"/>; default: the <see cref="Scheme"/>'s.</summary>
+    public Microsoft.IdentityModel.Tokens.SigningCredentials? ClientSigningCredentials { get; set; }
+
+    /// <summary>The <c>aud</c> of the client assertions; default: the <see cref="Scheme"/>'s, else the token endpoint's URL.</summary>
+    public CidaasClientAssertionAudience? ClientAssertionAudience { get; set; }
+
+    /// <summary>A cidaas sign-in scheme (e.g. <c>CidaasDefaults.AuthenticationScheme</c>) whose authority, client, secret, method, signing key and back channel fill in what is unset here.</summary>
     public string? Scheme { get; set; }
 
     /// <summary>How long before its expiry a cached token is replaced by a new one. Default 1 minute.</summary>

@@ -76,7 +76,8 @@ internal sealed class CidaasClientTokenCache(
         var options = state.Options;
         _logger.RequestingClientToken(state.Name);
         var client = new CidaasTokenClient(options.Backchannel!, 1024 * 1024, options.BackchannelTimeout, options.RequestCache,
-            new CidaasClientAuthentication(options.ClientAuthenticationMethod ?? CidaasClientAuthenticationMethod.ClientSecretPost, options.ClientId!, options.ClientSecret!), _logger);
+            new CidaasClientAuthentication(options.ClientAuthenticationMethod ?? CidaasClientAuthenticationMethod.ClientSecretPost, options.ClientId!, options.ClientSecret,
+                options.ClientSigningCredentials, options.ClientAssertionAudience ?? CidaasClientAssertionAudience.Endpoint, options.Authority is null ? null : CidaasUrls.TrimTrailingSlash(options.Authority)), _logger);
         using var tokens = await client.RequestClientTokenAsync(options.TokenEndpoint!, options.Scope, cancellationToken);
         if (CidaasTokenClient.FindProblem(tokens) is { } problem)
         {
@@ -109,11 +110,20 @@ internal sealed class CidaasClientTokenCache(
             options.ClientId ??= scheme?.ClientId;
             options.ClientSecret ??= scheme?.ClientSecret;
             options.ClientAuthenticationMethod ??= scheme?.ClientAuthenticationMethod;
+            options.ClientSigningCredentials ??= scheme?.ClientSigningCredentials;
+            options.ClientAssertionAudience ??= scheme?.ClientAssertionAudience;
             options.TokenEndpoint ??= scheme?.TokenEndpoint ?? (options.Authority is null ? null : CidaasUrls.Combine(CidaasUrls.TrimTrailingSlash(options.Authority), CidaasDefaults.TokenPath));
-            if (string.IsNullOrEmpty(options.TokenEndpoint) || string.IsNullOrEmpty(options.ClientId) || string.IsNullOrEmpty(options.ClientSecret))
+            var method = options.ClientAuthenticationMethod ?? CidaasClientAuthenticationMethod.ClientSecretPost;
+            if (string.IsNullOrEmpty(options.TokenEndpoint) || string.IsNullOrEmpty(options.ClientId)
+                || (string.IsNullOrEmpty(options.ClientSecret) && method != CidaasClientAuthenticationMethod.PrivateKeyJwt))
             {
-                throw new InvalidOperationException("The cidaas client credentials need an Authority (or TokenEndpoint), a ClientId and a ClientSecret, or a Scheme that has them.");
+                throw new InvalidOperationException("The cidaas client credentials need an Authority (or TokenEndpoint), a ClientId and a ClientSecret (or, with PrivateKeyJwt, ClientSigningCredentials), or a Scheme that has them.");
             }
+
+            var check = new CidaasOptionsChecker(requireHttpsMetadata: false);
+            check.CheckClientAuthentication(method, options.ClientSecret, options.ClientSigningCredentials, options.ClientAssertionAudience ?? CidaasClientAssertionAudience.Endpoint,
+                !string.IsNullOrEmpty(options.Authority), "to the client secret of the cidaas application");
+            check.ThrowIfAny($"The cidaas client credentials '{CidaasErrors.Clean(options.Scheme ?? options.ClientId)}' are not valid:");
 
             options.Backchannel = options.BackchannelHttpHandler is null && scheme?.Backchannel is { } schemeBackchannel
                 ? schemeBackchannel

@@ -176,11 +176,23 @@ public abstract class CidaasTestBase<TOptions> : IAsyncLifetime where TOptions :
 
         foreach (var request in Emulator.Requests)
         {
-            foreach (var name in new[] { "code", "code_verifier", "client_secret", "token", "id_token_hint" })
+            foreach (var name in new[] { "code", "code_verifier", "client_secret", "client_assertion", "token", "id_token_hint" })
             {
                 if (request.Form.TryGetValue(name, out var value))
                 {
                     yield return value;
+                }
+            }
+
+            // Introspection's body is JSON at cidaas: its token, secret or client assertion count as well.
+            if (request.JsonBody is { Length: > 0 } json && TryParseObject(json) is { } body)
+            {
+                foreach (var name in new[] { "token", "client_secret", "client_assertion" })
+                {
+                    if (body[name]?.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                    {
+                        yield return body[name]!.GetValue<string>();
+                    }
                 }
             }
 
@@ -213,6 +225,18 @@ public abstract class CidaasTestBase<TOptions> : IAsyncLifetime where TOptions :
                     yield return text;
                 }
             }
+        }
+    }
+
+    private static System.Text.Json.Nodes.JsonObject? TryParseObject(string json)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 }

@@ -82,7 +82,7 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
     {
         { CidaasIdTokenDefect.BadSignature, "signature" },
         { CidaasIdTokenDefect.AlgNone, "CIDAAS3002" },
-        { CidaasIdTokenDefect.Hs256WithPublicKey, "CIDAAS3002" },
+        { CidaasIdTokenDefect.Hs256WithPublicKey, "CIDAAS3030" },
         { CidaasIdTokenDefect.WrongIssuer, "issuer" },
         { CidaasIdTokenDefect.MissingAudience, "CIDAAS3002" },
         { CidaasIdTokenDefect.WrongAudience, "audience" },
@@ -106,7 +106,8 @@ public sealed class IdTokenValidationTests(ITestOutputHelper output) : SignInTes
 
         var response = await CallbackAfterAsync(next => next.IdToken(defect));
 
-        var failure = await ExpectFailureAsync(response, "CIDAAS3002");
+        // An HS256 token is refused before its key is looked at, with the id that names the cidaas app setting (issue 16).
+        var failure = await ExpectFailureAsync(response, defect == CidaasIdTokenDefect.Hs256WithPublicKey ? "CIDAAS3030" : "CIDAAS3002");
         failure.Message.Should().Contain(reason);
         TokenRequests.Should().Be(1);
         UserInfoRequests.Should().Be(0);
