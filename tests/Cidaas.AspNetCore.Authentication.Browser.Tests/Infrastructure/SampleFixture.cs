@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cidaas.AspNetCore.Authentication.Testing;
@@ -22,7 +21,7 @@ public class SampleFixture : IAsyncLifetime
     private IBrowser? _browser;
 
     /// <summary>The sample's origin as a person would type it: <c>http://localhost:{port}</c>.</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl { get; protected set; } = "";
 
     public virtual CidaasEmulator Emulator => _sample?.Emulator ?? throw new InvalidOperationException("The sample has no embedded emulator.");
 
