@@ -41,8 +41,9 @@ internal static class SampleEmulator
 
     /// <summary>
     /// Registers <c>{origin}/signin-cidaas</c> and <c>{origin}/signout-callback-cidaas</c> for every origin the sample
-    /// answers on, and <c>{first origin}/backchannel-logout-cidaas</c> as the back-channel logout URI (one per app, as
-    /// in cidaas's app settings), so that an end of the session at the emulator ends the sample's session too.
+    /// answers on, and <c>/backchannel-logout-cidaas</c> at the address it listens on (http preferred) as the
+    /// back-channel logout URI (one per app, as in cidaas's app settings), so that an end of the session at the
+    /// emulator ends the sample's session too.
     /// </summary>
     public static void RegisterSample(CidaasEmulator emulator, IEnumerable<string> sampleUrls)
     {
@@ -53,8 +54,9 @@ internal static class SampleEmulator
             client.PostLogoutRedirectUris.Add(origin + CidaasDefaults.SignedOutCallbackPath);
         }
 
-        // The emulator POSTs to the address the sample listens on (a wildcard one is reachable at 127.0.0.1).
-        var listening = sampleUrls.Select(Normalize).FirstOrDefault(uri => uri is not null);
+        // The emulator POSTs to the address the sample listens on (a wildcard one is reachable at 127.0.0.1), over
+        // plain http when it can: a development certificate may not be one the emulator's HttpClient trusts.
+        var listening = sampleUrls.Select(Normalize).OfType<Uri>().OrderBy(uri => uri.Scheme == Uri.UriSchemeHttp ? 0 : 1).FirstOrDefault();
         if (listening is not null)
         {
             var host = IsAnyAddress(listening) ? "127.0.0.1" : listening.Host;
