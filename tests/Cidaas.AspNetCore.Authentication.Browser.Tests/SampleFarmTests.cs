@@ -32,6 +32,30 @@ public sealed class SampleFarmTests(SampleFarmTests.FarmFixture fixture, ITestOu
         await ExpectLoginFormAsync();
     });
 
+    [Fact]
+    public async Task An_unreachable_redis_stops_the_start_with_one_message_that_shows_no_password()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var start = () => SampleApp.StartAsync(
+        [
+            "--environment=Production",
+            "--contentRoot=" + RepositoryPaths.SampleDirectory,
+            "--urls=http://127.0.0.1:0",
+            "--Cidaas:Authority=" + Fixture.Emulator.Authority,
+            "--Cidaas:ClientId=" + CidaasEmulatorOptions.DemoClientId,
+            "--Cidaas:ClientSecret=" + CidaasEmulatorOptions.DemoClientSecret,
+            $"--Cidaas:Redis=127.0.0.1:{closedPort},password=not-to-be-shown,connectTimeout=500",
+        ]);
+
+        var failure = (await start.Should().ThrowAsync<InvalidOperationException>()).Which;
+        failure.Message.Should().Contain("Cidaas:Redis").And.Contain($"127.0.0.1:{closedPort}").And.Contain("cannot be reached");
+        failure.ToString().Should().NotContain("not-to-be-shown");
+    }
+
     /// <summary>A redis-server, a cidaas emulator, and two instances of the sample in farm mode on both.</summary>
     public sealed class FarmFixture : SampleFixture
     {
