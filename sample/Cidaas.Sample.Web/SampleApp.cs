@@ -55,7 +55,7 @@ public static class SampleApp
         CidaasEmulator? emulator = null;
         if (tenant.Authority is null)
         {
-            emulator = await SampleEmulator.StartAsync(cancellationToken);
+            emulator = await SampleEmulator.StartAsync(builder.Configuration, cancellationToken);
             tenant = tenant with
             {
                 Authority = emulator.Authority,
@@ -75,7 +75,7 @@ public static class SampleApp
                 SampleEmulator.RegisterSample(emulator, urls);
             }
 
-            SampleBanner.Write(Console.Out, urls, tenant, emulator);
+            SampleBanner.Write(Console.Out, urls, tenant, emulator, SampleFarm.IsOn(builder.Configuration));
             return new SampleHost(app, emulator, urls);
         }
         catch
@@ -97,7 +97,13 @@ public static class SampleApp
 
     private static WebApplication Build(WebApplicationBuilder builder, CidaasTenant tenant, CidaasEmulator? emulator)
     {
-        builder.Services
+        var farm = SampleFarm.IsOn(builder.Configuration);
+        if (farm)
+        {
+            SampleFarm.Add(builder.Services, builder.Configuration);
+        }
+
+        var authentication = builder.Services
             .AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -126,7 +132,8 @@ public static class SampleApp
                     }
                 }
 
-                // Keeps the id_token for sign-out's id_token_hint and expires_at for the profile page.
+                // Keeps the id_token for sign-out's id_token_hint, expires_at for the profile page, and the access and
+                // refresh tokens for the API page (GetCidaasUserAccessTokenAsync renews the access token before it expires).
                 o.SaveTokens = true;
                 o.AccessDeniedPath = AccessDeniedPath;
                 // The correlation cookie must survive the cross-site GET back from cidaas (Lax, not Strict) and
@@ -136,6 +143,12 @@ public static class SampleApp
                 o.Events.OnRemoteFailure = SignInFailure.RedirectToFriendlyPageAsync;
             })
             .AddSampleApi(tenant.Authority!, tenant.ClientId!);
+        if (farm)
+        {
+            // The cookie carries only a session key; the ticket with the tokens lives in Redis, where every instance
+            // sees a refresh or a back-channel logout at once.
+            authentication.AddCidaasServerSideSessions();
+        }
 
         // AddCidaas validates the options at start: a missing ClientId or ClientSecret stops the start with one message.
         // /health reports whether cidaas is reachable (discovery document and key set); see the README, "In production".
@@ -149,6 +162,11 @@ public static class SampleApp
         builder.Services.AddControllersWithViews();
 
         var app = builder.Build();
+        if (farm)
+        {
+            SampleFarm.ConnectNow(app.Services);
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");

@@ -5,7 +5,7 @@ namespace Cidaas.Sample.Web;
 /// <summary>The lines printed at start: where the sample runs, whom it signs in with, and the demo users. Never a secret.</summary>
 internal static class SampleBanner
 {
-    public static void Write(TextWriter output, IReadOnlyList<string> urls, CidaasTenant tenant, CidaasEmulator? emulator)
+    public static void Write(TextWriter output, IReadOnlyList<string> urls, CidaasTenant tenant, CidaasEmulator? emulator, bool farm)
     {
         output.WriteLine();
         output.WriteLine("cidaas sample is running at " + string.Join(" and ", urls.Select(Browsable)));
@@ -23,6 +23,11 @@ internal static class SampleBanner
             }
 
             output.WriteLine("To use your own cidaas tenant, set Cidaas:Authority, Cidaas:ClientId and Cidaas:ClientSecret (see README.md).");
+        }
+
+        if (farm)
+        {
+            output.WriteLine($"Farm mode ({SampleFarm.RedisKey}): the key ring, the sessions and the caches are in Redis, shared with every instance that uses it.");
         }
 
         output.WriteLine();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests;

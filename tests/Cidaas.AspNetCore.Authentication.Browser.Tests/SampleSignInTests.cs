@@ -273,5 +273,21 @@ public sealed class SampleSignInTests : BrowserTest, IClassFixture<SampleFixture
         (await Page.ContentAsync()).Should().NotContain("Call 0800").And.NotContain("<script>alert");
     });
 
+    [Fact]
+    public Task Ending_the_session_at_cidaas_in_another_tab_makes_the_next_page_load_anonymous_and_challenge() => RunAsync(async () =>
+    {
+        await SignInAsync("bob", "bob-password");
+
+        var deliveries = await EndSessionAtCidaasInAnotherPageAsync();
+
+        // The sample registered its back-channel logout URI with the embedded emulator; the session ends by the
+        // cookie-only "ended sessions" list (no Redis, no server-side sessions in this mode).
+        deliveries.Should().ContainSingle().Which.Succeeded.Should().BeTrue();
+        await Page.ReloadAsync();
+        await ExpectLoginFormAsync();
+        await Page.GotoAsync("/");
+        await Expect(Page.Locator("#sign-in")).ToBeVisibleAsync();
+    });
+
     private ILocator Claim(string type) => Page.Locator($"#claims td[data-claim='{type}']");
 }

@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using Cidaas.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,8 +8,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace Cidaas.Sample.Web.Api;
 
 /// <summary>
-/// Calls the sample's own API (<see cref="SampleApi"/>) over HTTP with the signed-in user's access token, the way a
-/// web app calls a resource server, and shows what each endpoint answered. The token itself is never shown.
+/// Calls the sample's own API (<see cref="SampleApi"/>) over HTTP the way a web app calls a resource server: with the
+/// signed-in user's access token (renewed by <c>AddCidaasUserAccessTokenHandler</c> shortly before it expires), and
+/// beside that as the sample itself, with a client_credentials token (<c>AddCidaasClientAccessTokenHandler</c>).
+/// It shows what each endpoint answered and when the user's token expires; never a token.
 /// </summary>
 [Authorize]
 public sealed class ApiDemoController : Controller
@@ -33,27 +35,40 @@ public sealed class ApiDemoController : Controller
     [HttpGet("/api-demo")]
     public async Task<IActionResult> Index()
     {
-        var accessToken = await HttpContext.GetTokenAsync("access_token");
+        // Renews the token first when it expires within RefreshBeforeExpiry; the calls below then send that token.
+        var token = await HttpContext.GetCidaasUserAccessTokenAsync(cancellationToken: HttpContext.RequestAborted);
+
         // The API is called at the address the server listens on, never at the request's Host header: a forged Host
         // must not make the sample send the user's token elsewhere.
         var baseAddress = OwnAddress();
         var calls = new List<ApiCallResult>();
-        if (accessToken is not null && baseAddress is not null)
+        ApiCallResult? machineCall = null;
+        if (baseAddress is not null)
         {
-            var client = _httpClientFactory.CreateClient(SampleApi.HttpClientName);
-            foreach (var (path, what) in Endpoints)
+            if (token.Succeeded)
             {
-                calls.Add(await CallAsync(client, new Uri(baseAddress + path), what, accessToken));
+                var client = _httpClientFactory.CreateClient(SampleApi.HttpClientName);
+                foreach (var (path, what) in Endpoints)
+                {
+                    calls.Add(await CallAsync(client, new Uri(baseAddress + path), what));
+                }
             }
+
+            var machine = _httpClientFactory.CreateClient(SampleApi.MachineHttpClientName);
+            machineCall = await CallAsync(machine, new Uri(baseAddress + "/api/service"), "any valid token of the sample, also the sample's own");
         }
 
-        return View("~/Api/ApiDemo.cshtml", new ApiDemoModel(baseAddress, accessToken is not null, calls));
+        return View("~/Api/ApiDemo.cshtml", new ApiDemoModel(baseAddress, token.Succeeded, calls)
+        {
+            AccessTokenExpiresAt = token.ExpiresAt,
+            AccessTokenError = token.Error,
+            MachineCall = machineCall,
+        });
     }
 
-    private async Task<ApiCallResult> CallAsync(HttpClient client, Uri uri, string what, string accessToken)
+    private async Task<ApiCallResult> CallAsync(HttpClient client, Uri uri, string what)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         try
         {
             using var response = await client.SendAsync(request, HttpContext.RequestAborted);
@@ -64,6 +79,11 @@ public sealed class ApiDemoController : Controller
         catch (HttpRequestException ex)
         {
             return new ApiCallResult(uri.AbsolutePath, what, 0, null, "The call failed: " + ex.Message);
+        }
+        catch (CidaasProtocolException ex)
+        {
+            // No client token: the message says why (a CIDAAS code), never a secret.
+            return new ApiCallResult(uri.AbsolutePath, what, 0, null, "No token for the call: " + ex.Message);
         }
         catch (TaskCanceledException) when (!HttpContext.RequestAborted.IsCancellationRequested)
         {

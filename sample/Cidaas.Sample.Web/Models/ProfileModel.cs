@@ -15,6 +15,12 @@ public sealed record ProfileModel(
     TimeSpan? AccessTokenExpiresIn,
     IReadOnlyList<ClaimRow> Claims)
 {
+    /// <summary>
+    /// What the last "Refresh now" did: <see langword="null"/> when none was asked for, empty when the token was renewed,
+    /// else why not (a <c>CIDAASnnnn</c> message, never a token).
+    /// </summary>
+    public string? RefreshResult { get; init; }
+
     public static ProfileModel From(ClaimsPrincipal user, string? expiresAt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(user);

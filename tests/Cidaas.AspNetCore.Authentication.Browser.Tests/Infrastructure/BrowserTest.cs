@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Cidaas.AspNetCore.Authentication.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
@@ -114,6 +115,28 @@ public abstract class BrowserTest : IAsyncLifetime
         await Page.Locator("#username").FillAsync(username);
         await Page.Locator("#password").FillAsync(password);
         await Page.Locator("#login").ClickAsync();
+    }
+
+    /// <summary>
+    /// Ends the cidaas session as a user would in another tab: opens the emulator's end-session URL in a second page of
+    /// this browser context (its SSO cookie names the session), and returns the back-channel logouts that sent.
+    /// </summary>
+    protected async Task<IReadOnlyList<CidaasEmulatorLogoutDelivery>> EndSessionAtCidaasInAnotherPageAsync()
+    {
+        var before = Fixture.Emulator.BackchannelLogouts.Count;
+        var cidaas = await Context.NewPageAsync();
+        try
+        {
+            var response = await cidaas.GotoAsync(Fixture.Emulator.Authority + "/session/end_session");
+            response!.Status.Should().Be(200);
+        }
+        finally
+        {
+            await cidaas.CloseAsync();
+        }
+
+        // The emulator POSTs the logout tokens before it answers the end-session request.
+        return Fixture.Emulator.BackchannelLogouts.Skip(before).ToArray();
     }
 
     protected async Task<BrowserContextCookiesResult?> SampleCookieAsync(string name) =>

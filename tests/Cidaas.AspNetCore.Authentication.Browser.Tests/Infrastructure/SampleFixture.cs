@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cidaas.AspNetCore.Authentication.Testing;
@@ -6,6 +5,7 @@ using Cidaas.Sample.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cidaas.AspNetCore.Authentication.Browser.Tests.Infrastructure;
@@ -21,9 +21,9 @@ public class SampleFixture : IAsyncLifetime
     private IBrowser? _browser;
 
     /// <summary>The sample's origin as a person would type it: <c>http://localhost:{port}</c>.</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl { get; protected set; } = "";
 
-    public CidaasEmulator Emulator => _sample?.Emulator ?? throw new InvalidOperationException("The sample has no embedded emulator.");
+    public virtual CidaasEmulator Emulator => _sample?.Emulator ?? throw new InvalidOperationException("The sample has no embedded emulator.");
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
 
@@ -32,7 +32,15 @@ public class SampleFixture : IAsyncLifetime
 
     public virtual bool UsesHttps => false;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
+    {
+        _sample = await StartSampleAsync();
+        BaseUrl = BrowsableUrl(_sample);
+        await StartBrowserAsync();
+    }
+
+    /// <summary>Starts a sample as the tests run it (Production, the repository's sample directory, a free port, <see cref="AddSettings"/>).</summary>
+    protected Task<SampleHost> StartSampleAsync()
     {
         string[] args =
         [
@@ -45,15 +53,32 @@ public class SampleFixture : IAsyncLifetime
             args = [.. args, "--urls=http://127.0.0.1:0"];
         }
 
-        _sample = await SampleApp.StartAsync(args, ConfigureSample);
+        return SampleApp.StartAsync(args, ConfigureSample);
+    }
 
-        // The browser uses "localhost" while the emulator is 127.0.0.1: two different sites, as the app and cidaas are
-        // in real life, so the cookies' SameSite settings are really put to the test.
-        var port = new Uri(_sample.Urls[0]).Port;
-        BaseUrl = $"{(UsesHttps ? "https" : "http")}://localhost:{port}";
+    /// <summary>
+    /// The sample's origin as a person would type it. The browser uses "localhost" while the emulator is 127.0.0.1: two
+    /// different sites, as the app and cidaas are in real life, so the cookies' SameSite settings are really put to the test.
+    /// </summary>
+    protected string BrowsableUrl(SampleHost sample) =>
+        $"{(UsesHttps ? "https" : "http")}://localhost:{new Uri(sample.Urls[0]).Port}";
 
+    protected async Task StartBrowserAsync()
+    {
         _playwright = await Playwright.CreateAsync();
         _browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Configuration of the sample on top of the tests' own (which point it at its embedded emulator).</summary>
+    /// <param name="settings">The settings; a key set here wins over appsettings and the environment.</param>
+    protected virtual void AddSettings(IDictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Services of the sample that a fixture replaces or configures after the sample's own.</summary>
+    /// <param name="services">The sample's services.</param>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Debian's headless Chromium (never a browser Playwright downloads), as every browser test drives it.</summary>
@@ -70,7 +95,7 @@ public class SampleFixture : IAsyncLifetime
             Timeout = 30_000,
         });
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_browser is not null)
         {
@@ -89,12 +114,16 @@ public class SampleFixture : IAsyncLifetime
     private void ConfigureSample(WebApplicationBuilder builder)
     {
         // Whatever a developer configured (user secrets, environment), the tests use the embedded emulator.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Cidaas:Authority"] = "",
             ["Cidaas:ClientId"] = "",
             ["Cidaas:ClientSecret"] = "",
-        });
+            ["Cidaas:Redis"] = "",
+        };
+        AddSettings(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
+        ConfigureServices(builder.Services);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Cidaas", LogLevel.Information);

@@ -82,7 +82,32 @@ public sealed class RefreshAcrossInstancesTests(ITestOutputHelper output) : Toke
         RefreshRequests.Should().Be(1);
     }
 
-    private async Task<(TestApp<CidaasOptions> First, TestApp<CidaasOptions> Second)> StartFarmAsync()
+    [Fact]
+    public async Task Refresh_on_one_instance_is_seen_by_the_other_through_the_server_side_session_without_another_token_call()
+    {
+        var (first, second) = await StartFarmAsync(serverSideSessions: true);
+        var cookie = Browser.Cookies.GetCookieHeader(new Uri(App.BaseAddress));
+        using var toFirst = new HttpClient(first.CreateHandler()) { BaseAddress = new Uri(App.BaseAddress) };
+        using var toSecond = new HttpClient(second.CreateHandler()) { BaseAddress = new Uri(App.BaseAddress) };
+        var before = await GetTokenWithCookieAsync(toSecond, cookie);
+
+        var refreshed = await GetTokenWithCookieAsync(toFirst, cookie, "?force=true");
+        var seenOnSecond = await GetTokenWithCookieAsync(toSecond, cookie);
+
+        refreshed.Succeeded.Should().BeTrue(refreshed.Error);
+        refreshed.Fingerprint.Should().NotBe(before.Fingerprint, "the forced refresh got a new access token");
+        seenOnSecond.Should().Be(refreshed, "the session in Redis holds the new tokens, and the cookie only its key");
+        RefreshRequests.Should().Be(1, "the second instance used the refreshed token as it was");
+
+        // The second instance holds the rotated refresh token: were it to send the old one, the emulator would
+        // detect the reuse, revoke the family and this refresh would fail (RFC 9700 §4.14).
+        var refreshedOnSecond = await GetTokenWithCookieAsync(toSecond, cookie, "?force=true");
+        refreshedOnSecond.Succeeded.Should().BeTrue(refreshedOnSecond.Error);
+        (await GetTokenWithCookieAsync(toFirst, cookie)).Should().Be(refreshedOnSecond);
+        RefreshRequests.Should().Be(2);
+    }
+
+    private async Task<(TestApp<CidaasOptions> First, TestApp<CidaasOptions> Second)> StartFarmAsync(bool serverSideSessions = false)
     {
         var redis = await RedisServer.Shared;
         _redis = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
@@ -94,6 +119,10 @@ public sealed class RefreshAcrossInstancesTests(ITestOutputHelper output) : Toke
                 o.InstanceName = _prefix;
             });
             builder.Services.AddDataProtection().PersistKeysToStackExchangeRedis(_redis, _prefix + "keys").SetApplicationName("cidaas-farm");
+            if (serverSideSessions)
+            {
+                builder.Services.AddAuthentication().AddCidaasServerSideSessions();
+            }
         }
 
         await SignInWithTokensAsync(configureBuilder: Farm);
@@ -101,9 +130,9 @@ public sealed class RefreshAcrossInstancesTests(ITestOutputHelper output) : Toke
         return (App, second);
     }
 
-    private static async Task<TokenAnswer> GetTokenWithCookieAsync(HttpClient client, string cookie)
+    private static async Task<TokenAnswer> GetTokenWithCookieAsync(HttpClient client, string cookie, string query = "")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/token");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/token" + query);
         request.Headers.Add("Cookie", cookie);
         using var response = await client.SendAsync(request);
         return TokenAnswer.Parse(await response.Content.ReadAsStringAsync());
