@@ -9,7 +9,7 @@ namespace Cidaas.AspNetCore.Authentication;
 /// SignedOutCallbackPath, SignedOutRedirectUri, UsePkce, RequireHttpsMetadata, SaveTokens, GetClaimsFromUserInfoEndpoint,
 /// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath,
 /// BackchannelTimeout, MapRolesAndGroupsFromIdToken, RevocationEndpoint, RefreshBeforeExpiry, RevokeRefreshTokenOnSignOut,
-/// BackchannelLogoutPath and BackchannelLogoutTokenMaxAge.
+/// BackchannelLogoutPath, BackchannelLogoutTokenMaxAge, PushedAuthorizationBehavior and PushedAuthorizationEndpoint.
 /// </summary>
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
@@ -26,6 +26,7 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
             nameof(CidaasOptions.MapRolesAndGroupsFromIdToken), nameof(CidaasOptions.RevocationEndpoint),
             nameof(CidaasOptions.RefreshBeforeExpiry), nameof(CidaasOptions.RevokeRefreshTokenOnSignOut),
             nameof(CidaasOptions.BackchannelLogoutPath), nameof(CidaasOptions.BackchannelLogoutTokenMaxAge),
+            nameof(CidaasOptions.PushedAuthorizationBehavior), nameof(CidaasOptions.PushedAuthorizationEndpoint),
     ];
 
     protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope)];

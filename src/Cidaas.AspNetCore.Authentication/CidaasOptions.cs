@@ -201,6 +201,26 @@ public class CidaasOptions : RemoteAuthenticationOptions
     /// <summary>The revocation endpoint. Default: <c>{Authority}/token-srv/revoke</c>.</summary>
     public string? RevocationEndpoint { get; set; }
 
+    // Pushed authorization requests (issue 16).
+
+    /// <summary>
+    /// Whether the challenge pushes the authorization parameters to the PAR endpoint (RFC 9126) with the client's
+    /// authentication and redirects with only <c>client_id</c> and <c>request_uri</c>. Default
+    /// <see cref="CidaasPushedAuthorizationBehavior.UseIfAvailable"/>, as in ASP.NET Core's OpenID Connect handler: push
+    /// when <see cref="PushedAuthorizationEndpoint"/> is set or the discovery document names a
+    /// <c>pushed_authorization_request_endpoint</c> (cidaas turns PAR on per tenant and its discovery has not been seen to
+    /// name one), else redirect as without PAR. See the README, "Pushed authorization requests (PAR)".
+    /// </summary>
+    public CidaasPushedAuthorizationBehavior PushedAuthorizationBehavior { get; set; } = CidaasPushedAuthorizationBehavior.UseIfAvailable;
+
+    /// <summary>
+    /// The PAR endpoint, for a tenant whose discovery document does not name it (cidaas documents
+    /// <c>{Authority}/authz-srv/par</c>). Default <see langword="null"/>: the discovery document's
+    /// <c>pushed_authorization_request_endpoint</c>. Setting it makes <see cref="CidaasPushedAuthorizationBehavior.UseIfAvailable"/>
+    /// push, without reading the discovery document at the challenge.
+    /// </summary>
+    public string? PushedAuthorizationEndpoint { get; set; }
+
     /// <summary>Protects the state parameter. Created from Data Protection when not set.</summary>
     public ISecureDataFormat<AuthenticationProperties> StateDataFormat { get; set; } = default!;
 
@@ -313,6 +333,12 @@ public class CidaasOptions : RemoteAuthenticationOptions
         check.CheckEndpoint(EndSessionEndpoint, nameof(EndSessionEndpoint), CidaasDefaults.EndSessionPath);
         check.CheckEndpoint(MetadataAddress, nameof(MetadataAddress), CidaasDefaults.DiscoveryPath);
         check.CheckEndpoint(RevocationEndpoint, nameof(RevocationEndpoint), CidaasDefaults.RevocationPath);
+        check.CheckEndpoint(PushedAuthorizationEndpoint, nameof(PushedAuthorizationEndpoint));
+        if (!Enum.IsDefined(PushedAuthorizationBehavior))
+        {
+            check.Add($"The {check.Option(nameof(PushedAuthorizationBehavior))} must be UseIfAvailable, Disable or Require.");
+        }
+
         if (RefreshBeforeExpiry < TimeSpan.Zero)
         {
             check.Add($"The {check.Option(nameof(RefreshBeforeExpiry))} must not be negative.");

@@ -25,12 +25,14 @@ internal static class CidaasParameterNames
     public const string Token = "token";
     public const string TokenTypeHint = "token_type_hint";
     public const string RefreshToken = "refresh_token";
+    public const string RequestUri = "request_uri";
+    public const string ExpiresIn = "expires_in";
 
     /// <summary>Parameters the handler sets itself; no additional or per-challenge parameter may replace them.</summary>
     public static bool IsReserved(string name) => name switch
     {
         ResponseType or ClientId or RedirectUri or State or Nonce or CodeChallenge or CodeChallengeMethod
-            or ClientSecret or CodeVerifier or Code or GrantType => true,
+            or ClientSecret or CodeVerifier or Code or GrantType or RequestUri => true,
         _ => false,
     };
 }
