@@ -205,13 +205,14 @@ public class CidaasOptions : RemoteAuthenticationOptions
 
     /// <summary>
     /// Whether the challenge pushes the authorization parameters to the PAR endpoint (RFC 9126) with the client's
-    /// authentication and redirects with only <c>client_id</c> and <c>request_uri</c>. Default
-    /// <see cref="CidaasPushedAuthorizationBehavior.UseIfAvailable"/>, as in ASP.NET Core's OpenID Connect handler: push
-    /// when <see cref="PushedAuthorizationEndpoint"/> is set or the discovery document names a
-    /// <c>pushed_authorization_request_endpoint</c> (cidaas turns PAR on per tenant and its discovery has not been seen to
-    /// name one), else redirect as without PAR. See the README, "Pushed authorization requests (PAR)".
+    /// authentication and redirects with only <c>client_id</c> and <c>request_uri</c>; the values mean what ASP.NET Core's
+    /// <c>PushedAuthorizationBehavior</c> values mean. Default <see cref="CidaasPushedAuthorizationBehavior.Disable"/>, unlike
+    /// ASP.NET Core's OpenID Connect handler: cidaas turns PAR on per tenant, with conditions of its own (the app's
+    /// <c>allowed_web_origins</c>), and its discovery document has not been seen to name the endpoint, so PAR is a choice
+    /// made for a tenant known to offer it, not one a change of the discovery document makes for a running app; and the
+    /// challenge stays free of back-channel calls. See the README, "Pushed authorization requests (PAR)".
     /// </summary>
-    public CidaasPushedAuthorizationBehavior PushedAuthorizationBehavior { get; set; } = CidaasPushedAuthorizationBehavior.UseIfAvailable;
+    public CidaasPushedAuthorizationBehavior PushedAuthorizationBehavior { get; set; } = CidaasPushedAuthorizationBehavior.Disable;
 
     /// <summary>
     /// The PAR endpoint, for a tenant whose discovery document does not name it (cidaas documents

@@ -102,7 +102,7 @@ internal static class CidaasErrors
     public static string ClientTokenFailed(string name, string reason) => $"CIDAAS7020: The client token '{Clean(name)}' could not be obtained: {reason}";
 
     // Pushed authorization requests (issue 16): CIDAAS8001–8019.
-    public const string PushedAuthorizationRequestUriMissing = "CIDAAS8003: The pushed authorization request endpoint's answer has no usable 'request_uri' (a non-empty string of at most 2048 characters).";
+    public const string PushedAuthorizationRequestUriMissing = "CIDAAS8003: The pushed authorization request endpoint's answer has no usable 'request_uri' (a non-empty string of no more than 2048 characters).";
     public const string PushedAuthorizationEndpointMissing = "CIDAAS8005: PushedAuthorizationBehavior is Require, but no PAR endpoint is known: the discovery document names no 'pushed_authorization_request_endpoint' and the PushedAuthorizationEndpoint option is not set.";
     public const string PushedAuthorizationRequiredButDisabled = "CIDAAS8006: The discovery document says cidaas requires pushed authorization requests ('require_pushed_authorization_requests'), but no PAR endpoint is known to push to.";
     public const string PushedAuthorizationEndpointNotHttps = "CIDAAS8007: The discovery document's 'pushed_authorization_request_endpoint' is not an absolute https URL (plain http is allowed only for loopback addresses or with RequireHttpsMetadata off); the client's credentials are not sent to it.";
@@ -114,7 +114,7 @@ internal static class CidaasErrors
         => $"CIDAAS8002: The pushed authorization request endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)} and no OAuth error.";
 
     public static string PushedAuthorizationLifetime(string received, int minimumSeconds)
-        => $"CIDAAS8004: The pushed authorization request endpoint's 'expires_in' is {Clean(received)}; a whole number of at least {minimumSeconds.ToString(CultureInfo.InvariantCulture)} seconds is required, so that the browser reaches cidaas before the request_uri expires.";
+        => $"CIDAAS8004: The pushed authorization request endpoint's 'expires_in' is {Clean(received)}; a whole number of {minimumSeconds.ToString(CultureInfo.InvariantCulture)} seconds or more is required, so that the browser reaches cidaas before the request_uri expires.";
 
     /// <summary>Replaces each secret in text from cidaas, as is or percent-encoded, with <c>[redacted]</c>.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
