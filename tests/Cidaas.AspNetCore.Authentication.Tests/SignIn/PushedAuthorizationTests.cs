@@ -98,6 +98,18 @@ public sealed class PushedAuthorizationTests(ITestOutputHelper output) : SignInT
     }
 
     [Fact]
+    public async Task A_request_uri_given_as_an_additional_parameter_is_never_sent()
+    {
+        await StartWithAdvertisedParAsync(o => o.AdditionalAuthorizationParameters["request_uri"] = RequestUriPrefix + "planted");
+
+        var query = QueryOf(await ChallengeAsync());
+
+        query["request_uri"].Should().NotEndWith("planted");
+        LastPush().Form.Should().NotContainKey("request_uri");
+        App.Logs.Lines.Should().Contain(line => line.Contains("request_uri", StringComparison.Ordinal) && line.Contains("ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task With_client_secret_basic_the_push_authenticates_with_a_Basic_header()
     {
         await StartWithAdvertisedParAsync(o => o.ClientAuthenticationMethod = CidaasClientAuthenticationMethod.ClientSecretBasic);
@@ -122,6 +134,19 @@ public sealed class PushedAuthorizationTests(ITestOutputHelper output) : SignInT
         Emulator.CountRequests(CidaasDefaults.DiscoveryPath).Should().Be(1, "UseIfAvailable reads the discovery document to learn whether cidaas offers PAR");
         (await Browser.GetAsync((await AuthorizeAsync(authorization)).ToString())).StatusCode.Should().Be(HttpStatusCode.Redirect);
         App.Failures.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task UseIfAvailable_with_the_discovery_document_down_fails_the_challenge_before_the_user_reaches_cidaas()
+    {
+        await StartAppAsync(UseIfAvailable);
+
+        // IdentityModel's document retriever tries a 503 once more by itself, so "down" is two answers long.
+        Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+        Emulator.Next.Fault(CidaasDefaults.DiscoveryPath, CidaasEmulatorFault.Status(503, "down"));
+
+        await ExpectChallengeFailureAsync("CIDAAS3003");
+        PushRequests.Should().Be(0);
     }
 
     [Fact]
