@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -323,6 +325,23 @@ public sealed class PushedAuthorizationTests(ITestOutputHelper output) : SignInT
         failure.ErrorDescription.Should().Contain("[redacted]");
         failure.Message.Should().NotContain(TestClients.ClientSecret);
         Secrets.Should().HaveCount(2, "the handler saw the pushed state and nonce; the base class checks no log line or page shows them");
+    }
+
+    [Fact]
+    public async Task A_push_is_measured_as_a_back_channel_call_of_the_par_endpoint()
+    {
+        await StartWithAdvertisedParAsync();
+        using var durations = new MetricCollector<double>(
+            App.Services.GetRequiredService<IMeterFactory>(), "Cidaas.AspNetCore.Authentication", "cidaas.backchannel.duration");
+
+        await ChallengeAsync();
+        Emulator.Next.Fault(CidaasDefaults.PushedAuthorizationPath, CidaasEmulatorFault.Status(400, """{"error":"invalid_request"}""", "application/json"));
+        await ExpectChallengeFailureAsync("CIDAAS8001");
+
+        var pushes = durations.GetMeasurementSnapshot().Where(m => (string?)m.Tags["cidaas.endpoint"] == "par").ToList();
+        pushes.Should().HaveCount(2);
+        pushes[0].Tags.Should().Contain("cidaas.outcome", "success").And.Contain("http.response.status_code", 201).And.NotContainKey("error.type");
+        pushes[1].Tags.Should().Contain("cidaas.outcome", "failure").And.Contain("http.response.status_code", 400).And.Contain("error.type", "400");
     }
 
     [Fact]
