@@ -72,6 +72,8 @@ public sealed class CidaasEmulator : IAsyncDisposable, IDisposable
 
     internal SessionStore Sessions { get; } = new();
 
+    internal PushedRequestStore PushedRequests { get; } = new();
+
     internal BackchannelLogoutSender Logouts { get; }
 
     /// <summary>Every back-channel logout the emulator POSTed so far, in order (a snapshot).</summary>

@@ -86,4 +86,11 @@ public sealed class CidaasEmulatorClient
     /// <see cref="ClientSecret"/> (OpenID Connect Core §10.1), which must then be at least 32 bytes long.
     /// </summary>
     public string? IdTokenSignedResponseAlg { get; set; }
+
+    /// <summary>
+    /// Whether the client must push its authorization requests (RFC 9126 §6, <c>require_pushed_authorization_requests</c>):
+    /// an authorization request without a <c>request_uri</c> of the PAR endpoint is answered with <c>invalid_request</c>.
+    /// Default <see langword="false"/>. (cidaas's app settings, as its Terraform provider shows them, have no such field.)
+    /// </summary>
+    public bool RequirePushedAuthorizationRequests { get; set; }
 }

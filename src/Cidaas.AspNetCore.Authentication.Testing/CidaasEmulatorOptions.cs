@@ -124,6 +124,27 @@ public sealed class CidaasEmulatorOptions
     /// </summary>
     public IDictionary<string, int> FailingEndpoints { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
 
+    // Pushed authorization requests (issue 16).
+
+    /// <summary>
+    /// Whether discovery names the PAR endpoint (<c>pushed_authorization_request_endpoint</c>, RFC 9126 §5). Default
+    /// <see langword="false"/>, as the real cidaas discovery document seen (docs/cidaas-compatibility.md) names none; the
+    /// endpoint <c>/authz-srv/par</c>, which cidaas documents, is served either way.
+    /// </summary>
+    public bool AdvertisePushedAuthorizationRequests { get; set; }
+
+    /// <summary>
+    /// Whether every client must push its authorization requests (as <see cref="CidaasEmulatorClient.RequirePushedAuthorizationRequests"/>
+    /// for all clients); discovery then says <c>require_pushed_authorization_requests: true</c>. Default <see langword="false"/>.
+    /// </summary>
+    public bool RequirePushedAuthorizationRequests { get; set; }
+
+    /// <summary>
+    /// How long a <c>request_uri</c> of the PAR endpoint can be used (its <c>expires_in</c>). Default 90 seconds, as cidaas
+    /// documents ("typically 90 seconds"). Each one can be used once.
+    /// </summary>
+    public TimeSpan PushedAuthorizationRequestLifetime { get; set; } = TimeSpan.FromSeconds(90);
+
     /// <summary>
     /// Creates options with the demo client (<see cref="DemoClientId"/> / <see cref="DemoClientSecret"/>, any
     /// loopback redirect URI allowed) and two demo users: <c>alice</c> / <c>alice-password</c> and

@@ -10,8 +10,8 @@ namespace Cidaas.AspNetCore.Authentication;
 /// ClientAuthenticationMethod, MetadataAddress, the endpoint addresses, SignInScheme, SignOutScheme, AccessDeniedPath,
 /// BackchannelTimeout, MapRolesAndGroupsFromIdToken, RevocationEndpoint, RefreshBeforeExpiry, RevokeRefreshTokenOnSignOut,
 /// BackchannelLogoutPath, BackchannelLogoutTokenMaxAge, ClientAssertionAudience, AcceptHs256IdTokens (the private key
-/// of ClientSigningCredentials is set in code), and the challenge options ViewType, Prompt, MaxAge, UiLocales, AcrValues
-/// and RequireAcr.
+/// of ClientSigningCredentials is set in code), the challenge options ViewType, Prompt, MaxAge, UiLocales, AcrValues
+/// and RequireAcr, PushedAuthorizationBehavior and PushedAuthorizationEndpoint.
 /// </summary>
 internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvider configurationProvider)
     : CidaasConfigurationBinder<CidaasOptions>(configurationProvider)
@@ -31,6 +31,7 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
             nameof(CidaasOptions.ViewType), nameof(CidaasOptions.Prompt), nameof(CidaasOptions.UiLocales), nameof(CidaasOptions.AcrValues),
             nameof(CidaasOptions.RequireAcr),
             nameof(CidaasOptions.ClientAssertionAudience), nameof(CidaasOptions.AcceptHs256IdTokens),
+            nameof(CidaasOptions.PushedAuthorizationBehavior), nameof(CidaasOptions.PushedAuthorizationEndpoint),
     ];
 
     protected override IReadOnlyCollection<string> Keys { get; } = [.. OptionNames, nameof(CidaasOptions.Scope), nameof(CidaasOptions.MaxAge)];

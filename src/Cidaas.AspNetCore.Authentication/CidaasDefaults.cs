@@ -48,6 +48,9 @@ public static class CidaasDefaults
     /// <summary>The path of the token revocation endpoint (RFC 7009).</summary>
     public const string RevocationPath = "/token-srv/revoke";
 
+    /// <summary>The path of the pushed authorization request (PAR) endpoint (RFC 9126), as cidaas documents it.</summary>
+    public const string PushedAuthorizationPath = "/authz-srv/par";
+
     /// <summary>The name of the <see cref="System.Net.Http.IHttpClientFactory"/> client used for the back channel.</summary>
     public const string BackchannelHttpClientName = "Cidaas.AspNetCore.Authentication";
 }

@@ -85,17 +85,40 @@ public class CidaasHandler : RemoteAuthenticationHandler<CidaasOptions>, IAuthen
         }
     }
 
-    /// <summary>The challenge: a redirect to the authorization endpoint with a protected state, PKCE and a nonce.</summary>
+    /// <summary>
+    /// The challenge: a redirect to the authorization endpoint with a protected state, PKCE and a nonce, in the URL or
+    /// pushed to the PAR endpoint first (<see cref="CidaasOptions.PushedAuthorizationBehavior"/>). A push that fails goes to
+    /// <c>OnRemoteFailure</c>, then, unhandled, ends in a plain-text 502 page naming the cause.
+    /// </summary>
     protected sealed override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         properties.RedirectUri = CidaasReturnUrl.ToLocal(properties.RedirectUri, OriginalPathBase + OriginalPath + Request.QueryString, OriginalPathBase, Logger);
         var redirectUri = BuildRedirectUri(Options.CallbackPath);
         GenerateCorrelationId(properties);
-        var url = CidaasAuthorizationRequestBuilder.Build(Options, properties, redirectUri, TimeProvider.GetUtcNow(), Logger);
-
-        Logger.RedirectingToAuthorizationEndpoint(Options.AuthorizationEndpoint);
         Options.Telemetry?.Challenge(Scheme.Name);
         using var activity = CidaasTelemetry.StartActivity("cidaas.challenge", Scheme.Name);
+        string url;
+        try
+        {
+            url = await CidaasPushedAuthorization.FindEndpointAsync(Options, Logger, Context.RequestAborted) is { } parEndpoint
+                ? await CidaasPushedAuthorization.PushAsync(Options, parEndpoint, properties, redirectUri, TimeProvider.GetUtcNow(), Logger, Context.RequestAborted)
+                : CidaasAuthorizationRequestBuilder.Build(Options, properties, redirectUri, TimeProvider.GetUtcNow(), Logger);
+        }
+        catch (CidaasProtocolException ex)
+        {
+            CidaasTelemetry.SetOutcome(activity, CidaasTelemetry.Failure, CidaasTelemetry.ErrorType(ex.Message));
+            CidaasSignInFailures.Log(Logger, ex);
+            var failed = new RemoteFailureContext(Context, Scheme, Options, ex) { Properties = properties };
+            await Events.RemoteFailure(failed);
+            if (failed.Result?.Handled != true && !Response.HasStarted)
+            {
+                await CidaasFailurePage.WriteAsync(Response, ex, Logger, Context.RequestAborted, Microsoft.AspNetCore.Http.StatusCodes.Status502BadGateway);
+            }
+
+            return;
+        }
+
+        Logger.RedirectingToAuthorizationEndpoint(Options.AuthorizationEndpoint);
         await Events.RedirectToAuthorizationEndpoint(new CidaasRedirectContext(Context, Scheme, Options, properties, url));
     }
 

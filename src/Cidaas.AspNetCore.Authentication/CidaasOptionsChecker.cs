@@ -37,6 +37,9 @@ internal sealed class CidaasOptionsChecker
 
     public void Add(string message) => _errors.AppendLine(message);
 
+    /// <summary>Whether a mistake was found.</summary>
+    public bool HasErrors => _errors.Length > 0;
+
     /// <summary>
     /// An option as a message names it: <c>'ClientSecret' option</c>, followed by its configuration key when it has one,
     /// <c>'ClientSecret' option (configuration key 'Authentication:Schemes:Cidaas:ClientSecret')</c>.

@@ -49,4 +49,11 @@ internal static partial class LoggingExtensions
 
     [LoggerMessage(13, LogLevel.Debug, "Requesting the user information from {UserInformationEndpoint}.", EventName = "RequestingUserInformation")]
     public static partial void RequestingUserInformation(this ILogger logger, string? userInformationEndpoint);
+
+    // Pushed authorization requests (issue 16): the endpoint and the outcome, never the state, nonce or verifier.
+    [LoggerMessage(80, LogLevel.Debug, "Pushing the authorization request to {PushedAuthorizationEndpoint}.", EventName = "PushingAuthorizationRequest")]
+    public static partial void PushingAuthorizationRequest(this ILogger logger, string pushedAuthorizationEndpoint);
+
+    [LoggerMessage(81, LogLevel.Debug, "The authorization request was pushed to {PushedAuthorizationEndpoint}; its request_uri expires in {ExpiresIn} seconds.", EventName = "AuthorizationRequestPushed")]
+    public static partial void AuthorizationRequestPushed(this ILogger logger, string pushedAuthorizationEndpoint, int expiresIn);
 }

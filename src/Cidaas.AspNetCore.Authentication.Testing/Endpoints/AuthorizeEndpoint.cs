@@ -33,6 +33,18 @@ internal static class AuthorizeEndpoint
             return;
         }
 
+        // A pushed request (RFC 9126): its parameters, and only those, stand in for the query's.
+        var pushed = parameters.ContainsKey("request_uri");
+        if (pushed)
+        {
+            if (await PushedAuthorizationEndpoint.TakeAsync(context, emulator, parameters) is not { } pushedParameters)
+            {
+                return;
+            }
+
+            parameters = pushedParameters;
+        }
+
         // Until client and redirect_uri are verified, errors go to a page: never redirect to an unverified URI.
         var clientId = Single(parameters, "client_id");
         if (clientId is null)
@@ -64,6 +76,12 @@ internal static class AuthorizeEndpoint
         }
 
         var request = new AuthorizationRequest { Client = client, RedirectUri = redirectUri, State = Single(parameters, "state") };
+        if (!pushed && (client.RequirePushedAuthorizationRequests || emulator.Options.RequirePushedAuthorizationRequests))
+        {
+            await AuthorizationResponder.SendErrorAsync(context, emulator, request, "invalid_request", "The client must push its authorization requests to /authz-srv/par (RFC 9126).");
+            return;
+        }
+
         var error = Validate(parameters, request);
         if (error is not null)
         {
@@ -74,7 +92,8 @@ internal static class AuthorizeEndpoint
         await SignInAsync(context, emulator, request);
     }
 
-    private static (string Error, string Description)? Validate(Dictionary<string, StringValues> parameters, AuthorizationRequest request)
+    /// <summary>The checks of the parameters after client and redirect URI (also of a pushed request); the error, or <see langword="null"/>.</summary>
+    internal static (string Error, string Description)? Validate(Dictionary<string, StringValues> parameters, AuthorizationRequest request)
     {
         var repeated = parameters.FirstOrDefault(pair => pair.Value.Count > 1).Key;
         if (repeated is not null)
@@ -223,7 +242,7 @@ internal static class AuthorizeEndpoint
     /// <summary>The page's language: the first <c>ui_locales</c> tag, else English.</summary>
     public static string PageLanguage(AuthorizationRequest request) => request.UiLocales.Count > 0 ? request.UiLocales[0] : "en";
 
-    private static string? Single(Dictionary<string, StringValues> parameters, string name) =>
+    internal static string? Single(Dictionary<string, StringValues> parameters, string name) =>
         parameters.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     // Error pages name what was received and what was expected (the emulator's registrations hold no secret), with the

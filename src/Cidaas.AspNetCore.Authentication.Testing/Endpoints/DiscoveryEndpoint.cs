@@ -14,7 +14,8 @@ internal static class DiscoveryEndpoint
     /// <c>Cidaas/cidaas-sdk-php tests/AbstractCidaasTestParent.php</c>), with the emulator's authority in the URLs. It
     /// advertises what cidaas advertises, also what the emulator does not serve (implicit flow, HS256, the device
     /// endpoint, …): a relying party must pick what it needs, not take the list as an offer. The one member added on
-    /// request is <c>authorization_response_iss_parameter_supported</c> (<see cref="CidaasEmulatorOptions.AdvertiseAuthorizationResponseIss"/>).
+    /// request is <c>authorization_response_iss_parameter_supported</c> (<see cref="CidaasEmulatorOptions.AdvertiseAuthorizationResponseIss"/>),
+    /// and the PAR members (<see cref="CidaasEmulatorOptions.AdvertisePushedAuthorizationRequests"/>, <see cref="CidaasEmulatorOptions.RequirePushedAuthorizationRequests"/>).
     /// </summary>
     public static Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
@@ -69,6 +70,16 @@ internal static class DiscoveryEndpoint
         if (emulator.Options.AdvertiseAuthorizationResponseIss)
         {
             document["authorization_response_iss_parameter_supported"] = true;
+        }
+
+        if (emulator.Options.AdvertisePushedAuthorizationRequests)
+        {
+            document["pushed_authorization_request_endpoint"] = authority + PushedAuthorizationEndpoint.Path;
+        }
+
+        if (emulator.Options.RequirePushedAuthorizationRequests)
+        {
+            document["require_pushed_authorization_requests"] = true;
         }
 
         return Responses.WriteJsonAsync(context, document, noStore: false);

@@ -13,6 +13,7 @@ internal static class EmulatorPipeline
         [DiscoveryEndpoint.Path] = DiscoveryEndpoint.HandleAsync,
         [JwksEndpoint.Path] = JwksEndpoint.HandleAsync,
         [AuthorizeEndpoint.Path] = AuthorizeEndpoint.HandleAsync,
+        [PushedAuthorizationEndpoint.Path] = PushedAuthorizationEndpoint.HandleAsync,
         [LoginEndpoint.Path] = LoginEndpoint.HandleAsync,
         [RegisterEndpoint.Path] = RegisterEndpoint.HandleAsync,
         [TokenEndpoint.Path] = TokenEndpoint.HandleAsync,

@@ -189,6 +189,7 @@ internal sealed class CidaasTelemetry
         "revocation endpoint" => "revoke",
         "JWKS endpoint" => "jwks",
         "discovery document" => "discovery",
+        "pushed authorization request endpoint" => "par",
         _ => endpointName.Replace(" endpoint", string.Empty, StringComparison.Ordinal).Replace(' ', '_'),
     };
 

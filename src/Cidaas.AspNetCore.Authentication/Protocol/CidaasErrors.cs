@@ -5,7 +5,8 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// <summary>
 /// Every failure message of the handler, in one place, each with a stable id (<c>CIDAAS1xxx</c> for the callback,
 /// <c>CIDAAS2xxx</c> for the back channel, <c>CIDAAS3xxx</c> for id_tokens, <c>CIDAAS4xxx</c> for sign-out,
-/// <c>CIDAAS6xxx</c> for back-channel logout and sessions, <c>CIDAAS7xxx</c> for tokens after sign-in).
+/// <c>CIDAAS6xxx</c> for back-channel logout and sessions, <c>CIDAAS7xxx</c> for tokens after sign-in,
+/// <c>CIDAAS8xxx</c> for pushed authorization).
 /// No message ever contains a secret, a code, a token or a verifier.
 /// </summary>
 internal static class CidaasErrors
@@ -112,6 +113,21 @@ internal static class CidaasErrors
         => $"CIDAAS7010: The revocation endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)}.";
 
     public static string ClientTokenFailed(string name, string reason) => $"CIDAAS7020: The client token '{Clean(name)}' could not be obtained: {reason}";
+
+    // Pushed authorization requests (issue 16): CIDAAS8001–8019.
+    public const string PushedAuthorizationRequestUriMissing = "CIDAAS8003: The pushed authorization request endpoint's answer has no usable 'request_uri' (a non-empty string of no more than 2048 characters).";
+    public const string PushedAuthorizationEndpointMissing = "CIDAAS8005: PushedAuthorizationBehavior is Require, but no PAR endpoint is known: the discovery document names no 'pushed_authorization_request_endpoint' and the PushedAuthorizationEndpoint option is not set.";
+    public const string PushedAuthorizationRequiredButDisabled = "CIDAAS8006: The discovery document says cidaas requires pushed authorization requests ('require_pushed_authorization_requests'), but no PAR endpoint is known to push to.";
+    public const string PushedAuthorizationEndpointNotHttps = "CIDAAS8007: The discovery document's 'pushed_authorization_request_endpoint' is not an absolute https URL (plain http is allowed only for loopback addresses or with RequireHttpsMetadata off); the client's credentials are not sent to it.";
+
+    public static string PushedAuthorizationError(string error, string? description)
+        => $"CIDAAS8001: The pushed authorization request endpoint answered with the error '{Clean(error)}'" + (description is null ? "." : $": {Clean(description)}");
+
+    public static string PushedAuthorizationStatus(int status)
+        => $"CIDAAS8002: The pushed authorization request endpoint answered with HTTP {status.ToString(CultureInfo.InvariantCulture)} and no OAuth error.";
+
+    public static string PushedAuthorizationLifetime(string received, int minimumSeconds)
+        => $"CIDAAS8004: The pushed authorization request endpoint's 'expires_in' is {Clean(received)}; a whole number of {minimumSeconds.ToString(CultureInfo.InvariantCulture)} seconds or more is required, so that the browser reaches cidaas before the request_uri expires.";
 
     /// <summary>Replaces each secret in text from cidaas, as is or percent-encoded, with <c>[redacted]</c>.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]

@@ -27,12 +27,14 @@ internal static class CidaasParameterNames
     public const string RefreshToken = "refresh_token";
     public const string ClientAssertion = "client_assertion";
     public const string ClientAssertionType = "client_assertion_type";
+    public const string RequestUri = "request_uri";
+    public const string ExpiresIn = "expires_in";
 
     /// <summary>Parameters the handler sets itself; no additional or per-challenge parameter may replace them.</summary>
     public static bool IsReserved(string name) => name switch
     {
         ResponseType or ClientId or RedirectUri or State or Nonce or CodeChallenge or CodeChallengeMethod
-            or ClientSecret or CodeVerifier or Code or GrantType or ClientAssertion or ClientAssertionType => true,
+            or ClientSecret or CodeVerifier or Code or GrantType or ClientAssertion or ClientAssertionType or RequestUri => true,
         _ => false,
     };
 }

@@ -22,6 +22,9 @@ internal readonly struct CidaasTokenClient
     private const string IntrospectionEndpointName = "introspection endpoint";
     private const string RevocationEndpointName = "revocation endpoint";
 
+    /// <summary>The PAR endpoint as messages and the back-channel metrics name it.</summary>
+    internal const string PushedAuthorizationEndpointName = "pushed authorization request endpoint";
+
     private readonly HttpClient _backchannel;
     private readonly int _maxResponseBytes;
     private readonly TimeSpan _timeout;
@@ -177,6 +180,21 @@ internal readonly struct CidaasTokenClient
         request.Content = new ByteArrayContent(body.WrittenSpan.ToArray());
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return await CidaasBackchannel.SendAsync(_backchannel, request, _maxResponseBytes, _timeout, IntrospectionEndpointName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Pushes an authorization request (RFC 9126 §2.1) with the client authentication of the token requests; the form
+    /// already names the client (<c>client_id</c> is an authorization parameter). The answer is returned as it came: the
+    /// challenge judges it (<c>CidaasPushedAuthorization</c>).
+    /// </summary>
+    /// <param name="parEndpoint">The PAR endpoint.</param>
+    /// <param name="form">The authorization parameters, as a form body.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="CidaasProtocolException">The endpoint could not be reached, timed out or answered too much.</exception>
+    public async Task<CidaasBackchannelResponse> PushAuthorizationAsync(string parEndpoint, CidaasParameterWriter form, CancellationToken cancellationToken)
+    {
+        using var request = CreateRequest(parEndpoint, form, clientIdInForm: true);
+        return await SendAsync(request, form, PushedAuthorizationEndpointName, cancellationToken);
     }
 
     /// <summary>

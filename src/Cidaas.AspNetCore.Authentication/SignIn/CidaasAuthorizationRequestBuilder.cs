@@ -21,6 +21,18 @@ internal static class CidaasAuthorizationRequestBuilder
     /// <param name="logger">Logs parameters that were ignored.</param>
     public static string Build(CidaasOptions options, AuthenticationProperties properties, string redirectUri, DateTimeOffset now, ILogger logger)
     {
+        using var url = CidaasParameterWriter.ForUrl(options.AuthorizationEndpoint!);
+        Write(url, options, properties, redirectUri, now, logger);
+        return url.ToString();
+    }
+
+    /// <summary>
+    /// Writes the sign-in's values into <paramref name="properties"/> and every authorization parameter into
+    /// <paramref name="url"/>: the query of the authorization URL, or the form body pushed to the PAR endpoint
+    /// (<see cref="CidaasPushedAuthorization"/>), so that both carry the same parameters.
+    /// </summary>
+    public static void Write(CidaasParameterWriter url, CidaasOptions options, AuthenticationProperties properties, string redirectUri, DateTimeOffset now, ILogger logger)
+    {
         var requestedScope = ResolveRequestedScope(properties);
         var codeVerifier = options.UsePkce ? CidaasRandomValue.Create() : null;
         var openId = requestedScope is null ? options.Scope.Contains("openid") : ContainsScope(requestedScope, "openid");
@@ -38,7 +50,6 @@ internal static class CidaasAuthorizationRequestBuilder
             properties.Items[CidaasStateKeys.Nonce] = nonce;
         }
 
-        using var url = CidaasParameterWriter.ForUrl(options.AuthorizationEndpoint!);
         url.Add(CidaasParameterNames.ResponseType, "code");
         url.Add(CidaasParameterNames.ClientId, options.ClientId!);
         url.Add(CidaasParameterNames.RedirectUri, redirectUri);
@@ -66,7 +77,6 @@ internal static class CidaasAuthorizationRequestBuilder
 
         challengeParameters.AddTo(url);
         AddExtraParameters(url, options.AdditionalAuthorizationParameters, properties, logger);
-        return url.ToString();
     }
 
     /// <summary>The scopes this challenge asks for itself (its <c>scope</c> parameter); <see langword="null"/> for the options' scopes.</summary>

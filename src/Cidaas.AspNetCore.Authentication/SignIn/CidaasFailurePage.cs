@@ -5,11 +5,12 @@ namespace Cidaas.AspNetCore.Authentication.SignIn;
 
 /// <summary>
 /// The answer to a sign-in that failed and that no <c>OnRemoteFailure</c> handler took care of: a plain-text 400 page
-/// that names the cause (a <see cref="CidaasProtocolException"/>'s message holds no secret), never a stack trace.
+/// (502 for a challenge whose push to cidaas failed) that names the cause (a <see cref="CidaasProtocolException"/>'s
+/// message holds no secret), never a stack trace.
 /// </summary>
 internal static class CidaasFailurePage
 {
-    public static async Task WriteAsync(HttpResponse response, Exception failure, ILogger logger, CancellationToken cancellationToken)
+    public static async Task WriteAsync(HttpResponse response, Exception failure, ILogger logger, CancellationToken cancellationToken, int statusCode = StatusCodes.Status400BadRequest)
     {
         var message = failure is CidaasProtocolException ? failure.Message : "An unexpected error occurred while completing the sign-in.";
         if (!CidaasSignInFailures.IsIdentified(failure))
@@ -19,7 +20,7 @@ internal static class CidaasFailurePage
         }
 
         response.Clear();
-        response.StatusCode = StatusCodes.Status400BadRequest;
+        response.StatusCode = statusCode;
         response.ContentType = "text/plain; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
