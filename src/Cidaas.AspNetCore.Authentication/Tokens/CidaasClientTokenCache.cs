@@ -29,7 +29,9 @@ internal sealed class CidaasClientTokenCache(
     {
         var options = clients.Get(name);
         Resolve(options);
-        var key = $"cidaas:client-token:v1:{name}:{options.ClientId}:{options.Scope}";
+        // The token endpoint names the tenant: two apps on one shared cache may use the same name, client id and scope
+        // against different cidaas tenants.
+        var key = $"cidaas:client-token:v2:{name}:{options.TokenEndpoint}:{options.ClientId}:{options.Scope}";
         if (forceRenewal)
         {
             await cache.RemoveAsync(key, cancellationToken);

@@ -144,20 +144,48 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Apps_of_two_tenants_sharing_a_distributed_cache_never_share_a_client_token()
+    {
+        // Same client name, client id and scope, another cidaas tenant: the token of one tenant is worthless (or worse,
+        // valid for the wrong API) at the other, so the shared cache must keep them apart.
+        await using var otherTenant = await CidaasEmulator.CreateAsync(TestClients.CreateEmulatorOptions("https://other-tenant.cidaas.test"));
+        var redis = await RedisServer.Shared;
+        var prefix = RedisServer.NewPrefix();
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        void Farm(IServiceCollection services)
+        {
+            services.AddStackExchangeRedisCache(o =>
+            {
+                o.Configuration = redis.Configuration;
+                o.InstanceName = prefix;
+            });
+            services.AddDataProtection().PersistKeysToStackExchangeRedis(connection, prefix + "keys").SetApplicationName("m2m-tenants");
+        }
+
+        (await CreateApiClient(Farm).GetAsync("data")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await CreateApiClient(Farm, otherTenant).GetAsync("data")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        ClientTokenRequests.Should().Be(1);
+        otherTenant.CountTokenRequests("client_credentials").Should().Be(1, "the other tenant's app asked its own tenant");
+        _apiTokens.Distinct().Should().HaveCount(2);
+    }
+
     private CidaasEmulatorClient Client => _emulator.Options.Clients.Single(c => c.ClientId == TestClients.ClientId);
 
-    private HttpClient CreateApiClient(Action<IServiceCollection>? configure = null)
+    private HttpClient CreateApiClient(Action<IServiceCollection>? configure = null, CidaasEmulator? tenant = null)
     {
+        var emulator = tenant ?? _emulator;
         var services = new ServiceCollection();
         services.AddLogging();
         configure?.Invoke(services);
         services.AddCidaasClientCredentials("orders", o =>
         {
-            o.Authority = _emulator.Authority;
+            o.Authority = emulator.Authority;
             o.ClientId = TestClients.ClientId;
             o.ClientSecret = TestClients.ClientSecret;
             o.Scope = "orders:read";
-            o.BackchannelHttpHandler = _emulator.CreateHandler();
+            o.BackchannelHttpHandler = emulator.CreateHandler();
         });
         services.AddHttpClient("m2m", c => c.BaseAddress = new Uri("https://api.test/"))
             .ConfigurePrimaryHttpMessageHandler(_api.GetTestServer().CreateHandler)
