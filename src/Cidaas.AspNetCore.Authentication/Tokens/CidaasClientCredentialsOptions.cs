@@ -48,4 +48,16 @@ public sealed class CidaasClientCredentialsOptions
     internal CidaasRequestCache RequestCache { get; } = new();
 
     internal HttpClient? Backchannel { get; set; }
+
+    /// <summary>
+    /// The key of the client's token in the cache, written last when the options are resolved (release) and read first
+    /// (acquire): once it is set, the resolved endpoint, client and back channel are visible too.
+    /// </summary>
+    internal string? CacheKey
+    {
+        get => Volatile.Read(ref _cacheKey);
+        set => Volatile.Write(ref _cacheKey, value);
+    }
+
+    private string? _cacheKey;
 }

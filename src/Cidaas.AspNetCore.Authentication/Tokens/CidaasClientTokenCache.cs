@@ -28,10 +28,7 @@ internal sealed class CidaasClientTokenCache(
     public async Task<CidaasClientToken> GetAsync(string name, bool forceRenewal, CancellationToken cancellationToken)
     {
         var options = clients.Get(name);
-        Resolve(options);
-        // The token endpoint names the tenant: two apps on one shared cache may use the same name, client id and scope
-        // against different cidaas tenants.
-        var key = $"cidaas:client-token:v2:{name}:{options.TokenEndpoint}:{options.ClientId}:{options.Scope}";
+        var key = Resolve(name, options);
         if (forceRenewal)
         {
             await cache.RemoveAsync(key, cancellationToken);
@@ -93,18 +90,19 @@ internal sealed class CidaasClientTokenCache(
     }
 
     /// <summary>Fills in what the options leave unset from the named scheme, once.</summary>
-    private void Resolve(CidaasClientCredentialsOptions options)
+    /// <returns>The key of the client's token in the cache.</returns>
+    private string Resolve(string name, CidaasClientCredentialsOptions options)
     {
-        if (options.Backchannel is not null)
+        if (options.CacheKey is { } resolved)
         {
-            return;
+            return resolved;
         }
 
         lock (options)
         {
-            if (options.Backchannel is not null)
+            if (options.CacheKey is { } key)
             {
-                return;
+                return key;
             }
 
             var scheme = options.Scheme is null ? null : schemes.Get(options.Scheme);
@@ -130,6 +128,12 @@ internal sealed class CidaasClientTokenCache(
             options.Backchannel = options.BackchannelHttpHandler is null && scheme?.Backchannel is { } schemeBackchannel
                 ? schemeBackchannel
                 : CidaasBackchannelFactory.Create(options.BackchannelHttpHandler, httpClientFactory, options.BackchannelTimeout, 1024 * 1024);
+
+            // The token endpoint names the tenant: two apps on one shared cache may use the same name, client id and
+            // scope against different cidaas tenants. Written last: see CacheKey.
+            var cacheKey = $"cidaas:client-token:v2:{name}:{options.TokenEndpoint}:{options.ClientId}:{options.Scope}";
+            options.CacheKey = cacheKey;
+            return cacheKey;
         }
     }
 

@@ -51,7 +51,10 @@ internal sealed class CidaasRefreshCoordinator
     private const string ProtectorPurpose = "Cidaas.AspNetCore.Authentication.Tokens.CidaasRefreshCoordinator";
     private const string KeyPrefix = "cidaas:refresh:v1:";
 
+    private const int MinimumPruneThreshold = 64;
+
     private readonly ConcurrentDictionary<string, Flight> _flights = new(StringComparer.Ordinal);
+    private int _pruneThreshold = MinimumPruneThreshold;
     private readonly IDistributedCache? _cache;
 
     public CidaasRefreshCoordinator(IServiceProvider services)
@@ -61,6 +64,9 @@ internal sealed class CidaasRefreshCoordinator
         var cache = (IDistributedCache?)services.GetService(typeof(IDistributedCache));
         _cache = cache is MemoryDistributedCache ? null : cache;
     }
+
+    /// <summary>The refreshes running or finished within <see cref="Grace"/> (and not yet dropped) in this process.</summary>
+    internal int FlightCount => _flights.Count;
 
     /// <summary>Whether refreshes are coordinated across instances.</summary>
     public bool IsDistributed => _cache is not null;
@@ -315,9 +321,15 @@ internal sealed class CidaasRefreshCoordinator
     private static string HashOf(string refreshToken)
         => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
 
+    /// <summary>
+    /// Drops finished flights older than <see cref="Grace"/>. A pass looks at every flight, so it runs only once the number
+    /// of flights has doubled since the last pass (at least 64): amortized constant work per refresh, however many
+    /// sessions refresh within a minute (a pass on every refresh made that quadratic).
+    /// </summary>
     private void Prune(long now, TimeProvider time)
     {
-        if (_flights.Count < 64)
+        var threshold = Volatile.Read(ref _pruneThreshold);
+        if (_flights.Count < threshold || Interlocked.CompareExchange(ref _pruneThreshold, int.MaxValue, threshold) != threshold)
         {
             return;
         }
@@ -329,6 +341,8 @@ internal sealed class CidaasRefreshCoordinator
                 _flights.TryRemove(pair);
             }
         }
+
+        Volatile.Write(ref _pruneThreshold, Math.Max(MinimumPruneThreshold, 2 * _flights.Count));
     }
 
     /// <summary>One refresh in this process, and for <see cref="Grace"/> after it finished, its outcome.</summary>

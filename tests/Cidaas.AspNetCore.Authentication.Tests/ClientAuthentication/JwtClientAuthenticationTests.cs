@@ -83,6 +83,24 @@ public sealed class JwtClientAuthenticationTests : TokensTestBase
     }
 
     [Fact]
+    public async Task Pushed_authorization_requests_carry_a_private_key_jwt_assertion_for_the_par_endpoint()
+    {
+        using var keys = ClientKeys.Rsa();
+        UsePrivateKeyJwt(keys);
+        await SignInWithTokensAsync(o =>
+        {
+            ConfigurePrivateKeyJwt(o, keys);
+            o.PushedAuthorizationBehavior = CidaasPushedAuthorizationBehavior.Require;
+            o.PushedAuthorizationEndpoint = Emulator.Authority + CidaasDefaults.PushedAuthorizationPath;
+        });
+
+        HasSignInCookie().Should().BeTrue();
+        var push = ReadAssertion(CidaasDefaults.PushedAuthorizationPath, 0);
+        ExpectClaims(push, Emulator.Authority + CidaasDefaults.PushedAuthorizationPath);
+        push.Id.Should().NotBe(ReadAssertion(CidaasDefaults.TokenPath, 0).Id);
+    }
+
+    [Fact]
     public async Task Refresh_with_private_key_jwt_renews_the_token_with_a_new_assertion()
     {
         using var keys = ClientKeys.Ec();

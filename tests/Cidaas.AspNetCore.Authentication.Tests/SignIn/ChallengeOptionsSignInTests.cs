@@ -295,6 +295,29 @@ public sealed partial class ChallengeOptionsSignInTests(ITestOutputHelper output
     }
 
     [Fact]
+    public async Task With_pushed_authorization_the_challenge_options_are_pushed_and_cidaas_still_shows_the_registration_page()
+    {
+        await StartAppAsync(o =>
+        {
+            o.PushedAuthorizationBehavior = CidaasPushedAuthorizationBehavior.Require;
+            o.PushedAuthorizationEndpoint = Emulator.Authority + CidaasDefaults.PushedAuthorizationPath;
+        });
+
+        var authorization = await ChallengeWithAsync("view_type=register&max_age=300&ui_locales=de-DE");
+        var push = Emulator.Requests.Last(r => r.Path == CidaasDefaults.PushedAuthorizationPath);
+        var page = await Browser.GetAsync(authorization.ToString());
+        var html = await page.Content.ReadAsStringAsync();
+        var callback = await RegisterAsync(html, "Ada", "Lovelace", "ada@example.com", Password);
+        var signedIn = await Browser.FollowAsync(callback.ToString());
+
+        QueryOf(authorization).Keys.Should().BeEquivalentTo("client_id", "request_uri");
+        push.Form.Should().Contain("view_type", "register").And.Contain("max_age", "300").And.Contain("ui_locales", "de-DE");
+        html.Should().Contain("id=\"register-form\"").And.Contain("<html lang=\"de-DE\">");
+        signedIn.StatusCode.Should().Be(HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
+        (await signedIn.Content.ReadAsStringAsync()).Should().Contain($"{System.Security.Claims.ClaimTypes.Email}|ada@example.com");
+    }
+
+    [Fact]
     public async Task A_registered_user_signs_in_later_with_the_chosen_password_and_cannot_register_twice()
     {
         EmulatorOptions.ShowLoginPage = true;

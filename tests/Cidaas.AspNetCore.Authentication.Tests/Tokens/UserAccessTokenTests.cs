@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 
 namespace Cidaas.AspNetCore.Authentication.Tests.Tokens;
 
@@ -171,6 +173,29 @@ public sealed class UserAccessTokenTests(ITestOutputHelper output) : TokensTestB
         forced.Succeeded.Should().BeTrue(forced.Error);
         forced.Fingerprint.Should().NotBe(before.Fingerprint);
         RefreshRequests.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Finished_refreshes_are_kept_for_the_grace_period_and_then_dropped()
+    {
+        await SignInWithTokensAsync();
+        var coordinator = App.Services.GetRequiredService<Cidaas.AspNetCore.Authentication.Tokens.CidaasRefreshCoordinator>();
+
+        for (var i = 0; i < 150; i++)
+        {
+            (await GetTokenAsync("?force=true")).Succeeded.Should().BeTrue();
+        }
+
+        var withinGrace = coordinator.FlightCount;
+        Clock.Advance(Cidaas.AspNetCore.Authentication.Tokens.CidaasRefreshCoordinator.Grace + TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 150; i++)
+        {
+            (await GetTokenAsync("?force=true")).Succeeded.Should().BeTrue();
+        }
+
+        withinGrace.Should().Be(150, "each finished refresh serves late requests with the old token for a minute");
+        coordinator.FlightCount.Should().Be(150, "the refreshes older than the grace period were dropped");
+        RefreshRequests.Should().Be(300);
     }
 
     [Fact]
