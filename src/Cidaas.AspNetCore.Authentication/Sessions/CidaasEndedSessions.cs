@@ -29,16 +29,30 @@ internal static class CidaasEndedSessions
                 : Task.CompletedTask;
     }
 
-    /// <summary>Whether the ticket with these properties belongs to an ended session; <see langword="false"/> for a ticket cidaas did not issue.</summary>
+    private static readonly Task<byte[]?> NoMarker = Task.FromResult<byte[]?>(null);
+
+    /// <summary>
+    /// Whether the ticket with these properties belongs to an ended session; <see langword="false"/> for a ticket cidaas
+    /// did not issue. The two markers are read together: with Redis the two requests travel in one round trip
+    /// (StackExchange.Redis pipelines concurrent commands on its connection), not one after the other.
+    /// </summary>
     public static async Task<bool> IsEndedAsync(IDistributedCache cache, AuthenticationProperties properties, CancellationToken cancellationToken)
     {
         var (subject, sessionId, signedIn) = CidaasSessionKeys.Read(properties);
-        if (sessionId is not null && await cache.GetAsync(SessionPrefix + sessionId, cancellationToken) is not null)
+        var sessionMarker = sessionId is null ? NoMarker : cache.GetAsync(SessionPrefix + sessionId, cancellationToken);
+        var subjectMarker = subject is null ? NoMarker : cache.GetAsync(SubjectPrefix + subject, cancellationToken);
+        if (!sessionMarker.IsCompletedSuccessfully || !subjectMarker.IsCompletedSuccessfully)
+        {
+            // Both awaited, so that a failure of either is observed (and fails the check closed).
+            await Task.WhenAll(sessionMarker, subjectMarker);
+        }
+
+        if (sessionMarker.Result is not null)
         {
             return true;
         }
 
-        if (subject is not null && await cache.GetAsync(SubjectPrefix + subject, cancellationToken) is { Length: sizeof(long) } ended)
+        if (subjectMarker.Result is { Length: sizeof(long) } ended)
         {
             var endedAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(ended));
             return signedIn is null || signedIn <= endedAt;

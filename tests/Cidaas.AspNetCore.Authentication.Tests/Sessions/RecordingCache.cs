@@ -18,11 +18,32 @@ public sealed class RecordingCache : IDistributedCache
 
     public byte[]? Get(string key) => Check(() => _inner.Get(key));
 
+    /// <summary>When set, every read waits for it (a slow network), so that a test sees which reads are in flight together.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>The reads issued and not answered yet.</summary>
+    public int PendingReads => Volatile.Read(ref _pendingReads);
+
+    private int _pendingReads;
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
         Fail();
         Interlocked.Increment(ref Reads);
-        return await _inner.GetAsync(key, token);
+        Interlocked.Increment(ref _pendingReads);
+        try
+        {
+            if (Gate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return await _inner.GetAsync(key, token);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingReads);
+        }
     }
 
     public void Refresh(string key) => Check(() => _inner.Refresh(key));
