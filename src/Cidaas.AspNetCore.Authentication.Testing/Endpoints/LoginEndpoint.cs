@@ -7,38 +7,16 @@ namespace Cidaas.AspNetCore.Authentication.Testing.Endpoints;
 internal static class LoginEndpoint
 {
     public const string Path = "/login-srv/login";
+    private const string What = "sign-in";
 
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.HasFormContentType)
+        if (await PendingLoginForm.ReadAsync(context, emulator, What, "sign in again", static _ => true) is not { } read)
         {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            context.Response.Headers.Allow = "POST";
             return;
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var now = emulator.Options.TimeProvider.GetUtcNow();
-        var pending = emulator.Sessions.FindPendingLogin(ClientAuthenticator.Single(form, "request_id"), now);
-        if (pending is null)
-        {
-            await Responses.WriteErrorPageAsync(context, "This sign-in request is unknown or has expired. Go back to the application and sign in again.");
-            return;
-        }
-
-        if (ClientAuthenticator.Single(form, "action") == "cancel")
-        {
-            if (emulator.Sessions.TryCompletePendingLogin(pending))
-            {
-                await AuthorizationResponder.SendErrorAsync(context, emulator, pending.Request, "access_denied", "The user cancelled the sign-in.");
-            }
-            else
-            {
-                await Responses.WriteErrorPageAsync(context, "This sign-in request was already completed.");
-            }
-
-            return;
-        }
+        var (form, pending, now) = read;
 
         var username = ClientAuthenticator.Single(form, "username") ?? "";
         var password = ClientAuthenticator.Single(form, "password") ?? "";
@@ -49,13 +27,6 @@ internal static class LoginEndpoint
             return;
         }
 
-        if (!emulator.Sessions.TryCompletePendingLogin(pending))
-        {
-            await Responses.WriteErrorPageAsync(context, "This sign-in request was already completed.");
-            return;
-        }
-
-        var session = emulator.Sessions.Start(context, user!, now);
-        await AuthorizationResponder.IssueCodeAsync(context, emulator, pending.Request, session.User, session.SessionId, session.AuthTime);
+        await PendingLoginForm.CompleteAsync(context, emulator, pending, user!, now, What);
     }
 }

@@ -13,38 +13,16 @@ internal static class RegisterEndpoint
     public const string Path = "/users-srv/register";
     public const int MinPasswordLength = 8;
     private const int MaxFieldLength = 128;
+    private const string What = "registration";
 
     public static async Task HandleAsync(HttpContext context, CidaasEmulator emulator)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.HasFormContentType)
+        if (await PendingLoginForm.ReadAsync(context, emulator, What, "start again", static p => p.Request.ViewType == "register") is not { } read)
         {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            context.Response.Headers.Allow = "POST";
             return;
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var now = emulator.Options.TimeProvider.GetUtcNow();
-        var pending = emulator.Sessions.FindPendingLogin(ClientAuthenticator.Single(form, "request_id"), now);
-        if (pending is null || pending.Request.ViewType != "register")
-        {
-            await Responses.WriteErrorPageAsync(context, "This registration request is unknown or has expired. Go back to the application and start again.");
-            return;
-        }
-
-        if (ClientAuthenticator.Single(form, "action") == "cancel")
-        {
-            if (emulator.Sessions.TryCompletePendingLogin(pending))
-            {
-                await AuthorizationResponder.SendErrorAsync(context, emulator, pending.Request, "access_denied", "The user cancelled the registration.");
-            }
-            else
-            {
-                await Responses.WriteErrorPageAsync(context, "This registration request was already completed.");
-            }
-
-            return;
-        }
+        var (form, pending, now) = read;
 
         var givenName = Field(form, "given_name");
         var familyName = Field(form, "family_name");
@@ -75,15 +53,8 @@ internal static class RegisterEndpoint
             return;
         }
 
-        if (!emulator.Sessions.TryCompletePendingLogin(pending))
-        {
-            await Responses.WriteErrorPageAsync(context, "This registration request was already completed.");
-            return;
-        }
-
         // The new user is signed in at once: the SSO session starts now, which is the id_token's auth_time.
-        var session = emulator.Sessions.Start(context, user, now);
-        await AuthorizationResponder.IssueCodeAsync(context, emulator, pending.Request, session.User, session.SessionId, session.AuthTime);
+        await PendingLoginForm.CompleteAsync(context, emulator, pending, user, now, What);
     }
 
     private static string? Field(IFormCollection form, string name)
