@@ -60,7 +60,9 @@ internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(Dy
             else if ((type == typeof(bool) && !bool.TryParse(value, out _))
                 || (type == typeof(TimeSpan) && !TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _)))
             {
-                keys.Unparsable[key] = type;
+                keys.Unreadable[key] = type == typeof(bool)
+                    ? "must be true or false; the configured value is not."
+                    : "must be a time span such as 00:05:00 (hh:mm:ss) or 1.00:00:00 (d.hh:mm:ss); the configured value is not.";
             }
         }
     }

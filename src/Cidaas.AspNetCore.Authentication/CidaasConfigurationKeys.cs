@@ -15,13 +15,11 @@ internal sealed record CidaasConfigurationKeys(string SectionPath, IReadOnlyColl
     public HashSet<string> InvalidPaths { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The options whose configured value could not be read as their type (<c>true</c>/<c>false</c>, a time span), with
-    /// that type: the option kept its value, and <c>Validate()</c> reports the key.
+    /// The options whose configured value could not be read (<c>true</c>/<c>false</c>, a time span, <c>MaxAge</c>), each
+    /// with what <c>Validate()</c> says of it after "The … option": the option kept its value, and dropping the value
+    /// unseen could weaken a check, so the start stops with the key.
     /// </summary>
-    public Dictionary<string, Type> Unparsable { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Options whose configured value could not be read (<c>MaxAge</c>): dropping it would weaken a check, so <c>Validate()</c> reports it.</summary>
-    public HashSet<string> UnreadableValues { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Unreadable { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The configuration key of the option, or <see langword="null"/> when it is not read from configuration.</summary>
     public string? KeyOf(string option) => Options.Contains(option) ? SectionPath + ":" + option : null;

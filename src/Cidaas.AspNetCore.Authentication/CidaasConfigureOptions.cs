@@ -59,7 +59,7 @@ internal sealed class CidaasConfigureOptions(IAuthenticationConfigurationProvide
         }
         else
         {
-            options.ConfigurationKeys?.UnreadableValues.Add(nameof(CidaasOptions.MaxAge));
+            options.ConfigurationKeys?.Unreadable.TryAdd(nameof(CidaasOptions.MaxAge), "is not valid: it must be a number of seconds or a time span.");
         }
     }
 

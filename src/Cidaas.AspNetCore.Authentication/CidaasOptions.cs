@@ -416,7 +416,7 @@ public class CidaasOptions : RemoteAuthenticationOptions
             check.Add($"The {check.Option(nameof(RefreshBeforeExpiry))} must not be negative.");
         }
 
-        CheckChallengeOptions(check, keys);
+        CheckChallengeOptions(check);
         check.CheckBackchannel(MaxBackchannelResponseSize, BackchannelTimeout);
 
         if (TokenValidationParameters is null)
@@ -436,7 +436,7 @@ public class CidaasOptions : RemoteAuthenticationOptions
     }
 
     /// <summary>The challenge options (issue 16), and the same parameters in <see cref="AdditionalAuthorizationParameters"/>.</summary>
-    private void CheckChallengeOptions(CidaasOptionsChecker check, CidaasConfigurationKeys? keys)
+    private void CheckChallengeOptions(CidaasOptionsChecker check)
     {
         void Report(string option, string? reason)
         {
@@ -448,9 +448,7 @@ public class CidaasOptions : RemoteAuthenticationOptions
 
         Report(nameof(ViewType), ViewType is null ? null : CidaasChallengeParameterRules.CheckViewType(ViewType));
         Report(nameof(Prompt), Prompt is null ? null : CidaasChallengeParameterRules.CheckPrompt(Prompt));
-        Report(nameof(MaxAge), keys?.UnreadableValues.Contains(nameof(MaxAge)) == true
-            ? "it must be a number of seconds or a time span."
-            : MaxAge is { } maxAge ? CidaasChallengeParameterRules.CheckMaxAge(maxAge) : null);
+        Report(nameof(MaxAge), MaxAge is { } maxAge ? CidaasChallengeParameterRules.CheckMaxAge(maxAge) : null);
         Report(nameof(UiLocales), UiLocales is null ? null : CidaasChallengeParameterRules.CheckUiLocales(UiLocales));
         Report(nameof(AcrValues), AcrValues is null ? null : CidaasChallengeParameterRules.CheckAcrValues(AcrValues));
         foreach (var parameter in AdditionalAuthorizationParameters)

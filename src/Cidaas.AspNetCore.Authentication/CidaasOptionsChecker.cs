@@ -28,10 +28,10 @@ internal sealed class CidaasOptionsChecker
     {
         _requireHttpsMetadata = requireHttpsMetadata;
         _keys = keys;
-        foreach (var (option, type) in keys?.Unparsable.OrderBy(u => u.Key, StringComparer.Ordinal) ?? Enumerable.Empty<KeyValuePair<string, Type>>())
+        foreach (var (option, problem) in keys?.Unreadable.OrderBy(u => u.Key, StringComparer.Ordinal) ?? Enumerable.Empty<KeyValuePair<string, string>>())
         {
             // The value is not repeated: a misplaced secret must not end up in a message.
-            Add($"The {Option(option)} must be {(type == typeof(bool) ? "true or false" : "a time span such as 00:05:00 (hh:mm:ss) or 1.00:00:00 (d.hh:mm:ss)")}; the configured value is not.");
+            Add($"The {Option(option)} {problem}");
         }
     }
 
