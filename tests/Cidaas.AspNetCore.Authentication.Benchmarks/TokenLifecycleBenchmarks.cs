@@ -6,7 +6,6 @@ using BenchmarkDotNet.Attributes;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Net.Http.Headers;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;
 
@@ -48,9 +47,9 @@ public class RefreshBenchmarks
         CreateAnswers();
         var callback = _signIn.CidaasCallback;
         var signedIn = _signIn.CidaasHost.GetWithHeadersAsync(callback.Path, callback.Query, callback.Cookie).GetAwaiter().GetResult();
-        _cookie = _floorCookie = SessionCookie(signedIn.SetCookies) ?? throw new InvalidOperationException("The sign-in set no session cookie.");
+        _cookie = _floorCookie = BenchmarkHost.SessionCookie(signedIn.SetCookies) ?? throw new InvalidOperationException("The sign-in set no session cookie.");
         var check = _signIn.CidaasHost.GetWithHeadersAsync("/user-token-refresh", "", _cookie).GetAwaiter().GetResult();
-        _cookie = check.Status == 200 && SessionCookie(check.SetCookies) is { } next ? next : throw new InvalidOperationException($"The signed-in session could not refresh its token (status {check.Status}).");
+        _cookie = check.Status == 200 && BenchmarkHost.SessionCookie(check.SetCookies) is { } next ? next : throw new InvalidOperationException($"The signed-in session could not refresh its token (status {check.Status}).");
         _tokenCallsBefore = TokenCalls();
     }
 
@@ -93,7 +92,7 @@ public class RefreshBenchmarks
     {
         var answer = await _signIn.CidaasHost.GetWithHeadersAsync("/user-token-refresh", "", _cookie);
         _refreshes++;
-        if (answer.Status != 200 || SessionCookie(answer.SetCookies) is not { } next)
+        if (answer.Status != 200 || BenchmarkHost.SessionCookie(answer.SetCookies) is not { } next)
         {
             Interlocked.Increment(ref _failures);
             return;
@@ -103,15 +102,6 @@ public class RefreshBenchmarks
     }
 
     private int TokenCalls() => _signIn.CidaasBackchannel.Calls.TryGetValue(CidaasDefaults.TokenPath, out var calls) ? calls : 0;
-
-    private static string? SessionCookie(IEnumerable<string> setCookies)
-    {
-        var cookies = setCookies.Select(c => SetCookieHeaderValue.Parse(c))
-            .Where(c => c.Name.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal) && c.Value.Length > 0)
-            .Select(c => $"{c.Name}={c.Value}")
-            .ToArray();
-        return cookies.Length == 0 ? null : string.Join("; ", cookies);
-    }
 }
 
 /// <summary>

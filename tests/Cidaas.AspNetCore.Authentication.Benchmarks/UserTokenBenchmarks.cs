@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;
-using Microsoft.Net.Http.Headers;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks;
 
@@ -21,8 +20,7 @@ public class UserTokenBenchmarks
         _signIn = SignInScenario.CreateAsync().GetAwaiter().GetResult();
         var callback = _signIn.CidaasCallback;
         var signedIn = _signIn.CidaasHost.GetWithHeadersAsync(callback.Path, callback.Query, callback.Cookie).GetAwaiter().GetResult();
-        _cookie = string.Join("; ", signedIn.SetCookies.Select(c => SetCookieHeaderValue.Parse(c))
-            .Where(c => c.Name.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal)).Select(c => $"{c.Name}={c.Value}"));
+        _cookie = BenchmarkHost.SessionCookie(signedIn.SetCookies) ?? throw new InvalidOperationException("The sign-in set no session cookie.");
         var check = _signIn.CidaasHost.GetWithHeadersAsync("/user-token", "", _cookie).GetAwaiter().GetResult();
         if (check.Status != 200)
         {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Cidaas.AspNetCore.Authentication.Benchmarks.Hosting;
 
@@ -147,6 +148,16 @@ internal sealed class BenchmarkHost : IDisposable
     }
 
     public void Dispose() => _services.Dispose();
+
+    /// <summary>The Cookie header of the cookie scheme's session cookie (every chunk) among these Set-Cookie values; <see langword="null"/> when none is set.</summary>
+    public static string? SessionCookie(IEnumerable<string> setCookies)
+    {
+        var cookies = setCookies.Select(c => SetCookieHeaderValue.Parse(c))
+            .Where(c => c.Name.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal) && c.Value.Length > 0)
+            .Select(c => $"{c.Name}={c.Value}")
+            .ToArray();
+        return cookies.Length == 0 ? null : string.Join("; ", cookies);
+    }
 
     private static FeatureCollection CreateFeatures(string path, string query, string? cookie, string? authorization)
     {

@@ -119,18 +119,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         var redis = await RedisServer.Shared;
         var prefix = RedisServer.NewPrefix();
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        void Farm(IServiceCollection services)
-        {
-            services.AddStackExchangeRedisCache(o =>
-            {
-                o.Configuration = redis.Configuration;
-                o.InstanceName = prefix;
-            });
-            services.AddDataProtection().PersistKeysToStackExchangeRedis(connection, prefix + "keys").SetApplicationName("m2m-farm");
-        }
+        var farm = OnRedis(redis, connection, prefix, "m2m-farm");
 
-        await CreateApiClient(Farm).GetAsync("data");
-        await CreateApiClient(Farm).GetAsync("data");
+        await CreateApiClient(farm).GetAsync("data");
+        await CreateApiClient(farm).GetAsync("data");
 
         ClientTokenRequests.Should().Be(1, "the second instance found the token in the shared cache");
         var token = _apiTokens.First()!["Bearer ".Length..];
@@ -153,23 +145,26 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         var redis = await RedisServer.Shared;
         var prefix = RedisServer.NewPrefix();
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        void Farm(IServiceCollection services)
-        {
-            services.AddStackExchangeRedisCache(o =>
-            {
-                o.Configuration = redis.Configuration;
-                o.InstanceName = prefix;
-            });
-            services.AddDataProtection().PersistKeysToStackExchangeRedis(connection, prefix + "keys").SetApplicationName("m2m-tenants");
-        }
+        var farm = OnRedis(redis, connection, prefix, "m2m-tenants");
 
-        (await CreateApiClient(Farm).GetAsync("data")).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await CreateApiClient(Farm, otherTenant).GetAsync("data")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await CreateApiClient(farm).GetAsync("data")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await CreateApiClient(farm, otherTenant).GetAsync("data")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         ClientTokenRequests.Should().Be(1);
         otherTenant.CountTokenRequests("client_credentials").Should().Be(1, "the other tenant's app asked its own tenant");
         _apiTokens.Distinct().Should().HaveCount(2);
     }
+
+    /// <summary>An instance of a farm: the distributed cache and the key ring on the Redis server, under <paramref name="prefix"/>.</summary>
+    private static Action<IServiceCollection> OnRedis(RedisServer redis, IConnectionMultiplexer connection, string prefix, string applicationName) => services =>
+    {
+        services.AddStackExchangeRedisCache(o =>
+        {
+            o.Configuration = redis.Configuration;
+            o.InstanceName = prefix;
+        });
+        services.AddDataProtection().PersistKeysToStackExchangeRedis(connection, prefix + "keys").SetApplicationName(applicationName);
+    };
 
     private CidaasEmulatorClient Client => _emulator.Options.Clients.Single(c => c.ClientId == TestClients.ClientId);
 
