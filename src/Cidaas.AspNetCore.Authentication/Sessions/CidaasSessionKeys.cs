@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -66,6 +67,19 @@ internal static class CidaasSessionKeys
             ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
             : null;
         return (subject, sessionId, signedIn ?? properties.IssuedUtc);
+    }
+
+    /// <summary>
+    /// The hint of a hash: its first 32 bits, which a server-side session key carries so that the ended-sessions markers
+    /// can be looked up before the ticket is read (<see cref="CidaasEndedSessions"/>). Zero for no hash or one that is not
+    /// a base64url SHA-256 (and for the one hash in 2^32 that starts with 32 zero bits: zero always means "no hint").
+    /// </summary>
+    public static uint HintOf(string? hash)
+    {
+        Span<byte> head = stackalloc byte[6];
+        return hash is { Length: 43 } && Base64Url.IsValid(hash.AsSpan(0, 8)) && Base64Url.TryDecodeFromChars(hash.AsSpan(0, 8), head, out var written) && written == head.Length
+            ? BinaryPrimitives.ReadUInt32BigEndian(head)
+            : 0;
     }
 
     /// <summary>The SHA-256 of the UTF-8 value, base64url (43 characters).</summary>

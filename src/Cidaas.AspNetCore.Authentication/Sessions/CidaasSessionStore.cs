@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
@@ -15,6 +16,8 @@ internal sealed class CidaasSessionStore : ICidaasSessionStore
 {
     private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookies;
     private readonly IServiceProvider _services;
+
+    private static readonly TimeSpan MarkerMargin = TimeSpan.FromMinutes(5);
 
     public CidaasSessionStore(IServiceProvider services, IOptionsMonitor<CookieAuthenticationOptions> cookies)
     {
@@ -72,17 +75,35 @@ internal sealed class CidaasSessionStore : ICidaasSessionStore
         }
     }
 
-    private Task WriteMarkerAsync(string? subjectHash, string? sessionIdHash, string? scheme, CancellationToken cancellationToken)
+    private async Task WriteMarkerAsync(string? subjectHash, string? sessionIdHash, string? scheme, CancellationToken cancellationToken)
     {
         // A cookie issued before the marker comes back at the latest one cookie lifetime after its last use.
-        var cookie = _cookies.Get(scheme ?? CookieAuthenticationDefaults.AuthenticationScheme);
-        var lifetime = cookie.ExpireTimeSpan + TimeSpan.FromMinutes(5);
+        var lifetime = _cookies.Get(scheme ?? CookieAuthenticationDefaults.AuthenticationScheme).ExpireTimeSpan + MarkerMargin;
+        var hintLifetime = await LongestCookieLifetimeAsync() + MarkerMargin;
         var now = TimeProvider.GetUtcNow();
-        return CidaasSessionStoreException.WrapAsync(
+        await CidaasSessionStoreException.WrapAsync(
             async () =>
             {
-                await CidaasEndedSessions.EndAsync(Cache, subjectHash, sessionIdHash, now, lifetime, cancellationToken);
+                await CidaasEndedSessions.EndAsync(Cache, subjectHash, sessionIdHash, now, lifetime, hintLifetime, cancellationToken);
             },
             cancellationToken);
+    }
+
+    /// <summary>The longest lifetime of the application's cookie schemes (a marker's hint is shared by the markers of every scheme).</summary>
+    private async Task<TimeSpan> LongestCookieLifetimeAsync()
+    {
+        var longest = _cookies.Get(CookieAuthenticationDefaults.AuthenticationScheme).ExpireTimeSpan;
+        if (_services.GetService<IAuthenticationSchemeProvider>() is { } schemes)
+        {
+            foreach (var scheme in await schemes.GetAllSchemesAsync())
+            {
+                if (typeof(CookieAuthenticationHandler).IsAssignableFrom(scheme.HandlerType) && _cookies.Get(scheme.Name).ExpireTimeSpan is var expires && expires > longest)
+                {
+                    longest = expires;
+                }
+            }
+        }
+
+        return longest;
     }
 }

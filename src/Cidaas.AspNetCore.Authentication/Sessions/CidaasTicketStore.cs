@@ -1,8 +1,11 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,12 +14,14 @@ namespace Cidaas.AspNetCore.Authentication.Sessions;
 
 /// <summary>
 /// The cookie scheme's <see cref="ITicketStore"/> on the host's <see cref="IDistributedCache"/>: the cookie holds only a
-/// random session key (128 bits); the ticket is serialized and protected with Data Protection (it holds the tokens) and
+/// session key (<see cref="NewKey"/>); the ticket is serialized and protected with Data Protection (it holds the tokens) and
 /// kept under the key's hash until the ticket's <c>ExpiresUtc</c>, moved on by every renewal (sliding). Each sign-in gets
 /// a new key. An index per user (<c>sub</c>) and per cidaas session (<c>sid</c>), both hashed, lets
 /// <see cref="CidaasSessionStore"/> list and end sessions. <see cref="RenewAsync(string, AuthenticationTicket)"/> writes
 /// whether or not the entry still exists (an upsert): a session ended meanwhile stays ended through its
-/// <see cref="CidaasEndedSessions"/> marker, which the cookie validation checks after this store.
+/// <see cref="CidaasEndedSessions"/> marker. The markers' hints are read with the ticket, in one round trip
+/// (<see cref="RetrieveAsync(string, HttpContext, CancellationToken)"/>); the cookie validation reads the markers
+/// themselves only when a hint is there.
 /// </summary>
 internal sealed class CidaasTicketStore : ITicketStore
 {
@@ -24,6 +29,9 @@ internal sealed class CidaasTicketStore : ITicketStore
     private const string SubjectIndexPrefix = "cidaas:sessions:sub:";
     private const string SessionIdIndexPrefix = "cidaas:sessions:sid:";
     private const int MaxIndexEntries = 256;
+    private const int RandomLength = 12;
+    private const int KeyLength = RandomLength + (2 * sizeof(uint));
+    private const int KeyTextLength = 27;
 
     private readonly IDistributedCache _cache;
     private readonly IDataProtector _protector;
@@ -46,7 +54,7 @@ internal sealed class CidaasTicketStore : ITicketStore
     public async Task<string> StoreAsync(AuthenticationTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var key = Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        var key = NewKey(ticket.Properties);
         var id = CidaasSessionKeys.Hash(key);
         await WriteAsync(id, ticket, cancellationToken);
         await IndexAsync(id, ticket, cancellationToken);
@@ -65,6 +73,42 @@ internal sealed class CidaasTicketStore : ITicketStore
     }
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);
+
+    /// <summary>
+    /// Reads the ticket and, in the same round trip, the ended-sessions hints its key carries. When they show the session
+    /// was not ended, the cookie validation of this request needs no read of its own (one round trip per request); else
+    /// it reads the markers (<see cref="CidaasSessionValidation"/>).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A cache that cannot be read makes the user anonymous (fail closed), never a 500.")]
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(httpContext);
+        try
+        {
+            var ticketRead = ReadAsync(CidaasSessionKeys.Hash(key), cancellationToken);
+            var (sessionIdHint, subjectHint) = HintsOf(key);
+            var hints = CidaasEndedSessions.ReadHints(_cache, sessionIdHint, subjectHint, cancellationToken);
+            var hintsRead = hints.Completion;
+            if (!ticketRead.IsCompletedSuccessfully || !hintsRead.IsCompletedSuccessfully)
+            {
+                await Task.WhenAll(ticketRead, hintsRead);
+            }
+
+            var ticket = ticketRead.Result;
+            if (ticket is not null && hints.ShowNotEnded(ticket.Properties))
+            {
+                CidaasEndedSessions.MarkChecked(httpContext, ticket.Properties);
+            }
+
+            return ticket;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.SessionStoreUnavailable(ex.GetType().Name, ex);
+            return null;
+        }
+    }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A cache that cannot be read makes the user anonymous (fail closed), never a 500.")]
     public async Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken)
@@ -151,6 +195,31 @@ internal sealed class CidaasTicketStore : ITicketStore
                 await _cache.RemoveAsync(indexKey, cancellationToken);
             },
             cancellationToken);
+
+    /// <summary>
+    /// A new session key: 96 random bits, then the hints (<see cref="CidaasSessionKeys.HintOf"/>) of the ticket's
+    /// <c>sid</c> and <c>sub</c>, zero for none; base64url, 27 characters, which keeps the cookie at 283 bytes (a 128-bit
+    /// random key plus two 32-bit hints would need one more cipher block: 304). 96 bits keep keys unique and unguessable:
+    /// a key only reaches the store inside a cookie protected (encrypted and authenticated) by Data Protection.
+    /// </summary>
+    private static string NewKey(AuthenticationProperties properties)
+    {
+        Span<byte> key = stackalloc byte[KeyLength];
+        RandomNumberGenerator.Fill(key[..RandomLength]);
+        var (subject, sessionId, _) = CidaasSessionKeys.Read(properties);
+        BinaryPrimitives.WriteUInt32BigEndian(key[RandomLength..], CidaasSessionKeys.HintOf(sessionId));
+        BinaryPrimitives.WriteUInt32BigEndian(key[(RandomLength + sizeof(uint))..], CidaasSessionKeys.HintOf(subject));
+        return Base64Url.EncodeToString(key);
+    }
+
+    /// <summary>The hints a session key carries; zeros for a key of another form (no hints: the markers are read).</summary>
+    private static (uint SessionId, uint Subject) HintsOf(string key)
+    {
+        Span<byte> bytes = stackalloc byte[KeyLength];
+        return key.Length == KeyTextLength && Base64Url.IsValid(key) && Base64Url.TryDecodeFromChars(key, bytes, out var written) && written == KeyLength
+            ? (BinaryPrimitives.ReadUInt32BigEndian(bytes[RandomLength..]), BinaryPrimitives.ReadUInt32BigEndian(bytes[(RandomLength + sizeof(uint))..]))
+            : (0, 0);
+    }
 
     // A key the cookie handler reused for another user's sign-in (aspnetcore #55634) stays in the first user's index:
     // the ticket under it is only theirs when its subject says so.

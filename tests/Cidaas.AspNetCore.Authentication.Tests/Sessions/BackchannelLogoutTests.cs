@@ -135,7 +135,7 @@ public sealed class BackchannelLogoutTests(ITestOutputHelper output) : SessionTe
         var signedIn = DateTimeOffset.UtcNow.AddMinutes(-10);
         var properties = new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IssuedUtc = signedIn };
         CidaasSessionKeys.Stamp(properties, Alice.Sub, "sid-1", signedIn);
-        await CidaasEndedSessions.EndAsync(cache, CidaasSessionKeys.Hash(Alice.Sub), null, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), default);
+        await CidaasEndedSessions.EndAsync(cache, CidaasSessionKeys.Hash(Alice.Sub), null, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), default);
 
         properties.IssuedUtc = DateTimeOffset.UtcNow.AddMinutes(1);
 

@@ -17,7 +17,7 @@ public sealed class EndedSessionsTests
         CidaasSessionKeys.Stamp(properties, "alice", "cidaas-session-1", signedIn);
         if (userEnded)
         {
-            await CidaasEndedSessions.EndAsync(cache, CidaasSessionKeys.Hash("alice"), null, signedIn.AddSeconds(1), TimeSpan.FromMinutes(5), default);
+            await CidaasEndedSessions.EndAsync(cache, CidaasSessionKeys.Hash("alice"), null, signedIn.AddSeconds(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), default);
         }
 
         cache.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -12,6 +12,9 @@ public sealed class RecordingCache : IDistributedCache
 
     public ConcurrentDictionary<string, byte[]> Written { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The entry options of every key written (the last write).</summary>
+    public ConcurrentDictionary<string, DistributedCacheEntryOptions> WrittenOptions { get; } = new(StringComparer.Ordinal);
+
     public int Reads;
 
     public bool Down { get; set; }
@@ -58,6 +61,7 @@ public sealed class RecordingCache : IDistributedCache
     {
         Fail();
         Written[key] = value;
+        WrittenOptions[key] = options;
         _inner.Set(key, value, options);
     }
 
@@ -65,6 +69,7 @@ public sealed class RecordingCache : IDistributedCache
     {
         Fail();
         Written[key] = value;
+        WrittenOptions[key] = options;
         return _inner.SetAsync(key, value, options, token);
     }
 

@@ -26,6 +26,49 @@ public sealed class ServerSideSessionTests(ITestOutputHelper output) : SessionTe
     }
 
     [Fact]
+    public async Task An_authenticated_request_costs_one_distributed_cache_round_trip()
+    {
+        await StartWithSessionsAsync();
+        await SignInAsync();
+        (await IsSignedInAsync()).Should().BeTrue();
+
+        // A slow network: every read waits until the test lets it through. The first wave must hold all three reads;
+        // once it is let through, any further read waits at a closed gate, so it cannot go unseen.
+        var reads = _cache.Reads;
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _cache.Gate = first;
+        var request = IsSignedInAsync();
+        (await WaitForAsync(() => _cache.PendingReads == 3)).Should().BeTrue("the ticket, the hint of its sid and the hint of its user are asked for before any answer arrives");
+        _cache.Gate = second;
+        first.SetResult();
+        await WaitForAsync(() => request.IsCompleted || _cache.Reads > reads + 3);
+        var later = _cache.Reads - reads - 3;
+        second.SetResult();
+
+        (await request).Should().BeTrue();
+        Output.WriteLine($"Authenticated request with server-side sessions: {(later == 0 ? 1 : 2)} round trip(s), {_cache.Reads - reads} read(s)");
+        later.Should().Be(0, "nothing is read after the first round trip");
+        (_cache.Reads - reads).Should().Be(3);
+    }
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(5);
+        }
+
+        return true;
+    }
+
+    [Fact]
     public async Task Without_server_side_sessions_the_cookie_carries_the_tokens()
     {
         await StartAppAsync();

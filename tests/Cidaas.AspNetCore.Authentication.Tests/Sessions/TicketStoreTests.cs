@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Claims;
 using Cidaas.AspNetCore.Authentication.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -134,9 +136,140 @@ public sealed class TicketStoreTests : IDisposable
         (await Store.RetrieveAsync(key)).Should().BeNull();
     }
 
+    [Fact]
+    public async Task The_key_carries_the_hints_of_the_sid_and_sub_so_the_ticket_and_both_hints_are_read_in_one_round_trip()
+    {
+        var key = await Store.StoreAsync(Ticket(AliceSub, "sid-1"));
+        key.Should().HaveLength(27, "96 random bits and two 32-bit hints, base64url");
+        var context = new DefaultHttpContext();
+
+        _cache.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = _cache.Reads;
+        var retrieve = Store.RetrieveAsync(key, context, default);
+        var inFlight = _cache.PendingReads;
+        _cache.Gate.SetResult();
+        var ticket = await retrieve;
+
+        inFlight.Should().Be(3, "the ticket and both hints are asked for before any answer arrives");
+        (_cache.Reads - reads).Should().Be(3);
+        CidaasEndedSessions.WasChecked(context, ticket!.Properties).Should().BeTrue("no hint is there: the validation needs no read of its own");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_session_ended_by_its_sid_or_by_its_user_is_left_to_the_marker_check(bool bySessionId)
+    {
+        var ticket = Ticket(AliceSub, "sid-1");
+        var key = await Store.StoreAsync(ticket);
+        if (bySessionId)
+        {
+            (await Sessions.EndSessionAsync(AliceSub, (await Sessions.GetSessionsAsync(AliceSub)).Single().Id)).Should().BeTrue();
+        }
+        else
+        {
+            await Sessions.EndSessionsAsync(AliceSub);
+        }
+
+        await Store.RenewAsync(key, ticket);
+        var context = new DefaultHttpContext();
+        var retrieved = await Store.RetrieveAsync(key, context, default);
+
+        CidaasEndedSessions.WasChecked(context, retrieved!.Properties).Should().BeFalse("a hint is there");
+        (await CidaasEndedSessions.IsEndedAsync(_cache, retrieved.Properties, default)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_hint_shared_with_another_ended_session_costs_the_marker_read_and_ends_nothing()
+    {
+        var key = await Store.StoreAsync(Ticket(AliceSub, "sid-1"));
+        // Another cidaas session whose hash starts with the same 32 bits was ended: its hint is this session's hint.
+        var hint = CidaasSessionKeys.HintOf(CidaasSessionKeys.Hash("sid-1"));
+        await _cache.SetAsync("cidaas:ended:sid-hint:" + hint.ToString("x8", CultureInfo.InvariantCulture), [1], new DistributedCacheEntryOptions());
+
+        var context = new DefaultHttpContext();
+        var retrieved = await Store.RetrieveAsync(key, context, default);
+
+        CidaasEndedSessions.WasChecked(context, retrieved!.Properties).Should().BeFalse();
+        (await CidaasEndedSessions.IsEndedAsync(_cache, retrieved.Properties, default)).Should().BeFalse("no marker of this session");
+    }
+
+    [Fact]
+    public async Task A_ticket_renewed_under_another_users_key_is_left_to_the_marker_check_aspnetcore_55634()
+    {
+        var key = await Store.StoreAsync(Ticket(AliceSub, "sid-alice"));
+        await Store.RemoveAsync(key);
+        await Store.RenewAsync(key, Ticket(BobSub, "sid-bob"));
+        await Sessions.EndSessionsAsync(BobSub);
+        await Store.RenewAsync(key, Ticket(BobSub, "sid-bob"));
+
+        var context = new DefaultHttpContext();
+        var retrieved = await Store.RetrieveAsync(key, context, default);
+
+        CidaasEndedSessions.WasChecked(context, retrieved!.Properties).Should().BeFalse("the key's hints are alice's, the ticket bob's");
+        (await CidaasEndedSessions.IsEndedAsync(_cache, retrieved.Properties, default)).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("not base64url, 27 chars!!!!")]
+    [InlineData("")]
+    public async Task A_key_of_another_form_reads_the_ticket_alone_and_leaves_the_check_to_the_markers(string key)
+    {
+        await Store.RenewAsync(key, Ticket(AliceSub, "sid-1"));
+        var context = new DefaultHttpContext();
+        var reads = _cache.Reads;
+
+        var retrieved = await Store.RetrieveAsync(key, context, default);
+
+        (_cache.Reads - reads).Should().Be(1);
+        CidaasEndedSessions.WasChecked(context, retrieved!.Properties).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_ticket_without_sid_carries_and_reads_the_users_hint_only()
+    {
+        var ticket = Ticket(AliceSub, sessionId: null);
+        var key = await Store.StoreAsync(ticket);
+        var context = new DefaultHttpContext();
+        var reads = _cache.Reads;
+
+        var retrieved = await Store.RetrieveAsync(key, context, default);
+
+        (_cache.Reads - reads).Should().Be(2, "the ticket and the user's hint");
+        CidaasEndedSessions.WasChecked(context, retrieved!.Properties).Should().BeTrue();
+
+        await Sessions.EndSessionsAsync(AliceSub);
+        await Store.RenewAsync(key, ticket);
+        context = new DefaultHttpContext();
+        retrieved = await Store.RetrieveAsync(key, context, default);
+        CidaasEndedSessions.WasChecked(context, retrieved!.Properties).Should().BeFalse();
+        (await CidaasEndedSessions.IsEndedAsync(_cache, retrieved.Properties, default)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_hint_lives_as_long_as_a_marker_of_the_longest_lived_cookie_scheme()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IDistributedCache>(_cache);
+        services.AddAuthentication()
+            .AddCookie()
+            .AddCookie("long", o => o.ExpireTimeSpan = TimeSpan.FromDays(30))
+            .AddCidaasServerSideSessions();
+        using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<ICidaasSessionStore>().EndSessionsAsync(AliceSub);
+
+        var marker = _cache.WrittenOptions.Single(p => p.Key.StartsWith("cidaas:ended:sub:", StringComparison.Ordinal)).Value;
+        var hint = _cache.WrittenOptions.Single(p => p.Key.StartsWith("cidaas:ended:sub-hint:", StringComparison.Ordinal)).Value;
+        marker.AbsoluteExpirationRelativeToNow.Should().Be(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(5), "the default cookie scheme's lifetime");
+        hint.AbsoluteExpirationRelativeToNow.Should().Be(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(5));
+    }
+
     public void Dispose() => _services.Dispose();
 
-    private AuthenticationTicket Ticket(string subject, string sessionId, TimeSpan? lifetime = null)
+    private AuthenticationTicket Ticket(string subject, string? sessionId, TimeSpan? lifetime = null)
     {
         var now = _time.GetUtcNow();
         var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + (lifetime ?? TimeSpan.FromHours(1)) };
