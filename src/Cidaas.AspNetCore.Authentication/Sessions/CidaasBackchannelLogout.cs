@@ -101,20 +101,9 @@ internal static class CidaasBackchannelLogout
         var store = context.RequestServices.GetRequiredService<CidaasSessionStore>();
         var cache = store.Cache;
         var replayKey = ReplayPrefix + CidaasSessionKeys.Hash(configuration.Issuer + " " + token.TokenId);
-        try
+        if (await CidaasSessionStoreException.WrapAsync(() => cache.GetAsync(replayKey, cancellationToken), cancellationToken) is not null)
         {
-            if (await cache.GetAsync(replayKey, cancellationToken) is not null)
-            {
-                return CidaasErrors.LogoutTokenReplayed;
-            }
-
-            var remaining = token.NoLongerAcceptedAt - timeProvider.GetUtcNow();
-            await cache.SetAsync(
-                replayKey, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1) }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new CidaasSessionStoreException(ex);
+            return CidaasErrors.LogoutTokenReplayed;
         }
 
         var logout = new CidaasBackchannelLogoutContext(context, scheme, options, token.Subject, token.SessionId);
@@ -128,6 +117,14 @@ internal static class CidaasBackchannelLogout
             token.Subject is null ? null : CidaasSessionKeys.Hash(token.Subject),
             token.SessionId is null ? null : CidaasSessionKeys.Hash(token.SessionId),
             options.SignInScheme,
+            cancellationToken);
+
+        // The jti is remembered once the sessions are ended: a logout that failed half-way (the cache went away) can be
+        // delivered again, and succeeds then. Two deliveries at once both end the sessions, which changes nothing.
+        var remaining = token.NoLongerAcceptedAt - timeProvider.GetUtcNow();
+        await CidaasSessionStoreException.WrapAsync(
+            () => cache.SetAsync(
+                replayKey, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1) }, cancellationToken),
             cancellationToken);
         logger.BackchannelLogoutCompleted(token.SessionId is not null ? "session (sid)" : "user (sub)");
         return null;

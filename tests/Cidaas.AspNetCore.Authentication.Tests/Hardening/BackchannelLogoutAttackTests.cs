@@ -122,15 +122,4 @@ public sealed class BackchannelLogoutAttackTests(ITestOutputHelper output) : Ses
         (JwksRequests - jwksBefore).Should().BeLessThanOrEqualTo(1);
         Output.WriteLine($"JWKS requests for 20 forged logout tokens: {JwksRequests - jwksBefore}");
     }
-
-    private string SessionIdOfTheSignIn()
-        => Emulator.Requests.Count(r => r.Path == CidaasDefaults.TokenPath) == 1 ? LastSid() : throw new InvalidOperationException("one sign-in expected");
-
-    // The sid of the id_token the app received, read from the token the app saw.
-    private string LastSid()
-    {
-        var idToken = App.SeenSecrets.Last(t => t.Count(c => c == '.') == 2 && new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(t).TryGetPayloadValue<string>("at_hash", out _));
-        new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(idToken).TryGetPayloadValue<string>("sid", out var sid).Should().BeTrue();
-        return sid!;
-    }
 }

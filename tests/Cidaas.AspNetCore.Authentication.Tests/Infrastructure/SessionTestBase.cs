@@ -22,6 +22,19 @@ public abstract class SessionTestBase(ITestOutputHelper output) : SignInTestBase
         Emulator.Options.BackchannelLogoutHandler = (app ?? App).CreateHandler();
     }
 
+    /// <summary>The <c>sid</c> of the id_token the app received at its one sign-in (read from the token the app saw).</summary>
+    protected string SessionIdOfTheSignIn()
+    {
+        if (Emulator.Requests.Count(r => r.Path == CidaasDefaults.TokenPath) != 1)
+        {
+            throw new InvalidOperationException("one sign-in expected");
+        }
+
+        var idToken = App.SeenSecrets.Last(t => t.Count(c => c == '.') == 2 && new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(t).TryGetPayloadValue<string>("at_hash", out _));
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(idToken).TryGetPayloadValue<string>("sid", out var sid).Should().BeTrue();
+        return sid!;
+    }
+
     /// <summary>A logout token for the test client, remembered as a secret (it must appear in no log line).</summary>
     protected string LogoutToken(CidaasLogoutTokenDefect defect = CidaasLogoutTokenDefect.None, string? sessionId = null)
         => Remember(Emulator.CreateLogoutToken("alice", sessionId, TestClients.ClientId, defect));

@@ -54,6 +54,28 @@ public sealed class BackchannelLogoutTests(ITestOutputHelper output) : SessionTe
     }
 
     [Fact]
+    public async Task A_logout_that_failed_half_way_can_be_delivered_again()
+    {
+        var cache = new RecordingCache();
+        await StartAppAsync(configureBuilder: b => b.Services.AddSingleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(cache));
+        await SignInAsync();
+        var token = LogoutToken(sessionId: SessionIdOfTheSignIn());
+
+        // The replay check reads the cache, then the cache goes away before the sessions are marked as ended.
+        cache.FailWritesOf = "cidaas:ended:";
+        var failed = await PostLogoutAsync(token);
+        failed.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await failed.Content.ReadAsStringAsync()).Should().Contain("CIDAAS6008").And.NotContain(" at ");
+        (await IsSignedInAsync()).Should().BeTrue("nothing was ended");
+
+        cache.FailWritesOf = null;
+        var again = await PostLogoutAsync(token);
+        again.StatusCode.Should().Be(HttpStatusCode.OK, "cidaas's retry of the same token is not a replay: the first delivery ended nothing");
+        (await IsSignedInAsync()).Should().BeFalse();
+        (await PostLogoutAsync(token)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "once it succeeded, the token is a replay");
+    }
+
+    [Fact]
     public async Task A_logout_token_without_typ_as_cidaas_may_send_it_is_accepted()
     {
         await StartAppAsync();

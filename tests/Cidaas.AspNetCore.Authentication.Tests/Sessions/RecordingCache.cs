@@ -19,6 +19,9 @@ public sealed class RecordingCache : IDistributedCache
 
     public bool Down { get; set; }
 
+    /// <summary>When set, writes of keys that start with it fail (the cache going away between two writes).</summary>
+    public string? FailWritesOf { get; set; }
+
     public byte[]? Get(string key) => Check(() => _inner.Get(key));
 
     /// <summary>When set, every read waits for it (a slow network), so that a test sees which reads are in flight together.</summary>
@@ -59,7 +62,7 @@ public sealed class RecordingCache : IDistributedCache
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
     {
-        Fail();
+        FailWrite(key);
         Written[key] = value;
         WrittenOptions[key] = options;
         _inner.Set(key, value, options);
@@ -67,7 +70,7 @@ public sealed class RecordingCache : IDistributedCache
 
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
-        Fail();
+        FailWrite(key);
         Written[key] = value;
         WrittenOptions[key] = options;
         return _inner.SetAsync(key, value, options, token);
@@ -86,6 +89,15 @@ public sealed class RecordingCache : IDistributedCache
     {
         Fail();
         action();
+    }
+
+    private void FailWrite(string key)
+    {
+        Fail();
+        if (FailWritesOf is { } prefix && key.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The cache is down (test outage).");
+        }
     }
 
     private void Fail()
