@@ -20,6 +20,10 @@ if [ -n "$missing" ]; then
     || { echo "could not install$missing"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+started=$SECONDS
+# elapsed: the minutes and seconds since the run started, for the phase lines (CI has a time budget).
+elapsed() { local t=$((SECONDS - started)); printf '%dm%02ds' $((t / 60)) $((t % 60)); }
+
 echo "== build"
 if ! dotnet build Cidaas.AspNetCore.Authentication.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"
@@ -30,7 +34,7 @@ passed=0
 failed=0
 status=0
 
-echo "== format (dotnet format --verify-no-changes)"
+echo "== format (dotnet format --verify-no-changes) at $(elapsed)"
 if ! format_log=$(dotnet format Cidaas.AspNetCore.Authentication.sln --verify-no-changes --no-restore 2>&1); then
   echo "$format_log" | grep -E "error|warning" | grep -v "Warnings were encountered while loading the workspace"
   echo "   the code differs from .editorconfig's formatting: run 'dotnet format Cidaas.AspNetCore.Authentication.sln'"
@@ -45,7 +49,7 @@ rm -rf artifacts/test-results
 mkdir -p artifacts/test-results
 for project in tests/*Tests/*.csproj; do
   name=$(basename "$project" .csproj)
-  echo "== test $name"
+  echo "== test $name at $(elapsed)"
   log="artifacts/test-results/$name.log"
   dotnet test "$project" -c Release --no-build --nologo \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" \
@@ -66,6 +70,7 @@ for project in tests/*Tests/*.csproj; do
   if [ "$rc" != "0" ]; then status=1; fi
 done
 
+echo "== done in $(elapsed)"
 echo "$passed passed, $failed failed"
 if [ "$failed" != "0" ] || [ "$status" != "0" ]; then exit 1; fi
 exit 0
