@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Cidaas.AspNetCore.Authentication.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -81,8 +82,9 @@ internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(Dy
 
     /// <summary>
     /// Sets each named option the section holds a value for, read as the option's type: text, a path, <c>true</c> or
-    /// <c>false</c>, a time span (invariant culture) or a name of the enum (any letter case; another word becomes -1,
-    /// which <c>Validate()</c> reports).
+    /// <c>false</c>, a time span (invariant culture) or a name of the enum (any letter case; another word, a number or a
+    /// list of names becomes -1, which <c>Validate()</c> reports). A client authentication method may also be given by its RFC 8414 name, as cidaas
+    /// spells it (<c>private_key_jwt</c>; <see cref="CidaasClientAuthentication.TryParseMethodName"/>).
     /// </summary>
     protected static void SetOptions(IConfiguration section, TOptions options, params ReadOnlySpan<string> names)
     {
@@ -141,9 +143,19 @@ internal abstract class CidaasConfigurationBinder<[DynamicallyAccessedMembers(Dy
             return value.StartsWith('/') ? new PathString(value) : PathString.Empty;
         }
 
+        if (type == typeof(CidaasClientAuthenticationMethod) && CidaasClientAuthentication.TryParseMethodName(value, out var method))
+        {
+            return method;
+        }
+
         if (type.IsEnum)
         {
-            return Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed!) ? parsed : Enum.ToObject(type, -1);
+            // A name, and only a name: Enum.TryParse would also read a number ("3") and a list ("ClientSecretBasic,
+            // ClientSecretJwt" is 1|2, which is PrivateKeyJwt), so that a typo could pick an option no one named.
+            var name = value.Trim();
+            return Enum.GetNames(type).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } known
+                ? Enum.Parse(type, known)
+                : Enum.ToObject(type, -1);
         }
 
         throw new InvalidOperationException($"Options of type {type.Name} are not read from configuration.");

@@ -103,7 +103,7 @@ internal sealed class CidaasOptionsChecker
     {
         if (!Enum.IsDefined(method))
         {
-            Add($"The {Option("ClientAuthenticationMethod")} must be ClientSecretPost, ClientSecretBasic, ClientSecretJwt or PrivateKeyJwt.");
+            Add($"The {Option("ClientAuthenticationMethod")} must be ClientSecretPost, ClientSecretBasic, ClientSecretJwt or PrivateKeyJwt (in configuration also by the names cidaas and RFC 8414 use: client_secret_post, client_secret_basic, client_secret_jwt or private_key_jwt).");
         }
     }
 

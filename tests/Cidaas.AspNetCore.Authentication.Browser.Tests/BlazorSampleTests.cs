@@ -9,7 +9,8 @@ namespace Cidaas.AspNetCore.Authentication.Browser.Tests;
 /// <summary>
 /// The Blazor Web App sample (sample/Cidaas.Sample.Blazor), run as its own process with its embedded emulator and
 /// driven by headless Chromium: an [Authorize] interactive Server page, an [Authorize] interactive WebAssembly page that
-/// sees the user through the serialized authentication state, and sign-out through MapCidaasAccountEndpoints.
+/// sees the user through the serialized authentication state, the "Create account" link, and sign-out through
+/// MapCidaasAccountEndpoints.
 /// </summary>
 public sealed partial class BlazorSampleTests(BlazorSampleTests.BlazorSampleFixture fixture, ITestOutputHelper output)
     : IClassFixture<BlazorSampleTests.BlazorSampleFixture>, IAsyncLifetime
@@ -89,6 +90,20 @@ public sealed partial class BlazorSampleTests(BlazorSampleTests.BlazorSampleFixt
         await _page.GotoAsync("/profile");
         // The cidaas session ended too: the login form shows again.
         await Expect(_page.Locator("#login-form")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_create_account_link_beside_sign_in_opens_the_cidaas_registration_page()
+    {
+        await _page.GotoAsync("/");
+        await Expect(_page.Locator("#sign-in")).ToBeVisibleAsync();
+        await Expect(_page.Locator("#create-account")).ToHaveTextAsync("Create account");
+
+        await _page.Locator("#create-account").ClickAsync();
+
+        await Expect(_page).ToHaveURLAsync(new Regex("^" + Regex.Escape(fixture.EmulatorAuthority) + "/authz-srv/authz\\?.*\\bview_type=register\\b"));
+        await Expect(_page.Locator("#register-form")).ToBeVisibleAsync();
+        await Expect(_page.Locator("#login-form")).ToHaveCountAsync(0);
     }
 
     private async Task SignInAtTheEmulatorAsync(string username, string password)

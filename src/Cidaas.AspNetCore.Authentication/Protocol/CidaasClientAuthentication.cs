@@ -23,6 +23,14 @@ internal readonly struct CidaasClientAuthentication
 
     private static readonly HttpRequestOptionsKey<string> AssertionKey = new("Cidaas.ClientAssertion");
 
+    private static readonly (string Name, CidaasClientAuthenticationMethod Method)[] MethodNames =
+    [
+        ("client_secret_post", CidaasClientAuthenticationMethod.ClientSecretPost),
+        ("client_secret_basic", CidaasClientAuthenticationMethod.ClientSecretBasic),
+        ("client_secret_jwt", CidaasClientAuthenticationMethod.ClientSecretJwt),
+        ("private_key_jwt", CidaasClientAuthenticationMethod.PrivateKeyJwt),
+    ];
+
     // Times are set on each assertion from the scheme's clock.
     private static readonly JsonWebTokenHandler AssertionHandler = new() { SetDefaultTimesOnTokenCreation = false };
 
@@ -49,6 +57,27 @@ internal readonly struct CidaasClientAuthentication
         Audience = audience;
         Issuer = issuer;
         TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Reads a method by the name cidaas's app settings (<c>token_endpoint_auth_method</c>), OpenID Connect Discovery and
+    /// RFC 8414 (<c>token_endpoint_auth_methods_supported</c>) give it: <c>client_secret_post</c>, <c>client_secret_basic</c>,
+    /// <c>client_secret_jwt</c> or <c>private_key_jwt</c>, in any letter case, without surrounding white space. Other registered names (<c>none</c>,
+    /// <c>tls_client_auth</c>, <c>self_signed_tls_client_auth</c>) are methods the package does not support: not read.
+    /// </summary>
+    public static bool TryParseMethodName(string name, out CidaasClientAuthenticationMethod method)
+    {
+        foreach (var (methodName, value) in MethodNames)
+        {
+            if (name.AsSpan().Trim().Equals(methodName, StringComparison.OrdinalIgnoreCase))
+            {
+                method = value;
+                return true;
+            }
+        }
+
+        method = default;
+        return false;
     }
 
     public CidaasClientAuthenticationMethod Method { get; }

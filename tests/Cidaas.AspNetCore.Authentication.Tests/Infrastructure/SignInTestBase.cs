@@ -87,6 +87,26 @@ public abstract class SignInTestBase(ITestOutputHelper output) : CidaasTestBase<
         return await Browser.FollowAsync(new Uri(new Uri(App.BaseAddress), afterCallback.Headers.Location!).ToString());
     }
 
+    /// <summary>
+    /// Redeems the code the handler received at the emulator's token endpoint before the handler does, as a thief who
+    /// stole it would: the test client's id and secret and the code's <c>redirect_uri</c>, but no PKCE verifier.
+    /// </summary>
+    /// <param name="received">The context of <c>OnAuthorizationCodeReceived</c>, with the code and its redirect URI.</param>
+    /// <returns>The token endpoint's answer (body).</returns>
+    protected async Task<string> RedeemCodeWithoutVerifierAsync(CidaasAuthorizationCodeReceivedContext received)
+    {
+        using var client = Emulator.CreateClient();
+        using var response = await client.PostAsync(CidaasDefaults.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = received.Code,
+            ["redirect_uri"] = received.RedirectUri,
+            ["client_id"] = TestClients.ClientId,
+            ["client_secret"] = TestClients.ClientSecret,
+        }));
+        return await response.Content.ReadAsStringAsync();
+    }
+
     protected bool HasSignInCookie() => Browser.HasCookie(App.BaseAddress, ".AspNetCore.Cookies");
 
     /// <summary>Asserts the failure the app recorded and that it ended in a clean 400 page.</summary>

@@ -27,6 +27,17 @@ public class StartupValidationTests
         [$"{BearerSection}:Audience"] = "api-client",
     };
 
+    private const string MethodRefused = $"The 'ClientAuthenticationMethod' option (configuration key '{Section}:ClientAuthenticationMethod') must be ClientSecretPost, ClientSecretBasic, ClientSecretJwt or PrivateKeyJwt (in configuration also by the names cidaas and RFC 8414 use: client_secret_post, client_secret_basic, client_secret_jwt or private_key_jwt).";
+
+    private static Dictionary<string, string?> IntrospectingBearer()
+    {
+        var configuration = ValidBearer();
+        configuration[$"{BearerSection}:TokenValidationMode"] = "Introspection";
+        configuration[$"{BearerSection}:ClientId"] = "api";
+        configuration[$"{BearerSection}:ClientSecret"] = "api-secret-value";
+        return configuration;
+    }
+
     public static TheoryData<string, string, string> SignInMistakes => new()
     {
         { "ClientSecret", "", $"'ClientSecret' option (configuration key '{Section}:ClientSecret') must be set" },
@@ -38,7 +49,14 @@ public class StartupValidationTests
         { "CallbackPath", "signin-cidaas", $"'CallbackPath' option (configuration key '{Section}:CallbackPath') must be a path that starts with '/'" },
         { "SignedOutCallbackPath", "/signin-cidaas", $"'SignedOutCallbackPath' option (configuration key '{Section}:SignedOutCallbackPath') must differ" },
         { "Scope:0", " ", $"Each entry of the 'Scope' option (configuration key '{Section}:Scope') must be one non-empty scope" },
-        { "ClientAuthenticationMethod", "private_key_jwt", $"'ClientAuthenticationMethod' option (configuration key '{Section}:ClientAuthenticationMethod') must be" },
+        { "ClientAuthenticationMethod", "tls_client_auth", MethodRefused },
+        { "ClientAuthenticationMethod", "self_signed_tls_client_auth", MethodRefused },
+        { "ClientAuthenticationMethod", "none", MethodRefused },
+        { "ClientAuthenticationMethod", "private-key-jwt", MethodRefused },
+        { "ClientAuthenticationMethod", "client_secret", MethodRefused },
+        { "ClientAuthenticationMethod", "3", MethodRefused },
+        { "ClientAuthenticationMethod", "ClientSecretBasic, ClientSecretJwt", MethodRefused },
+        { "ClientAuthenticationMethod", "client_secret_basic client_secret_post", MethodRefused },
         { "BackchannelTimeout", "-00:00:05", $"'BackchannelTimeout' option (configuration key '{Section}:BackchannelTimeout') must be a positive time span" },
         { "TokenEndpoint", "/token-srv/token", $"'TokenEndpoint' option (configuration key '{Section}:TokenEndpoint') must be an absolute" },
         { "MetadataAddress", "http://tenant.cidaas.eu/.well-known/openid-configuration", $"'MetadataAddress' option (configuration key '{Section}:MetadataAddress') must use https" },
@@ -70,6 +88,55 @@ public class StartupValidationTests
         options.RevokeRefreshTokenOnSignOut.Should().BeFalse();
         options.MapRolesAndGroupsFromIdToken.Should().BeFalse();
         options.RevocationEndpoint.Should().Be("https://tenant.cidaas.eu/token-srv/revoke");
+    }
+
+    public static TheoryData<string, CidaasClientAuthenticationMethod> ClientAuthenticationMethodNames => new()
+    {
+        { "client_secret_post", CidaasClientAuthenticationMethod.ClientSecretPost },
+        { "client_secret_basic", CidaasClientAuthenticationMethod.ClientSecretBasic },
+        { "client_secret_jwt", CidaasClientAuthenticationMethod.ClientSecretJwt },
+        { "private_key_jwt", CidaasClientAuthenticationMethod.PrivateKeyJwt },
+        { "CLIENT_SECRET_BASIC", CidaasClientAuthenticationMethod.ClientSecretBasic },
+        { "Private_Key_JWT", CidaasClientAuthenticationMethod.PrivateKeyJwt },
+        { "ClientSecretPost", CidaasClientAuthenticationMethod.ClientSecretPost },
+        { "clientsecretbasic", CidaasClientAuthenticationMethod.ClientSecretBasic },
+        { "ClientSecretJwt", CidaasClientAuthenticationMethod.ClientSecretJwt },
+        { "PrivateKeyJwt", CidaasClientAuthenticationMethod.PrivateKeyJwt },
+        { " private_key_jwt ", CidaasClientAuthenticationMethod.PrivateKeyJwt },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClientAuthenticationMethodNames))]
+    public async Task The_client_authentication_method_is_read_by_its_enum_name_or_by_the_name_cidaas_and_RFC_8414_give_it(
+        string value, CidaasClientAuthenticationMethod expected)
+    {
+        using var keys = ClientKeys.Rsa();
+        var configuration = ValidSignIn();
+        configuration[$"{Section}:ClientSecret"] = ClientKeys.LongSecret;
+        configuration[$"{Section}:ClientAuthenticationMethod"] = value;
+        using var host = Build(configuration, a => a.AddCidaas(o => o.ClientSigningCredentials = keys.Credentials));
+
+        await host.StartAsync();
+        host.Services.GetRequiredService<IOptionsMonitor<CidaasOptions>>().Get(CidaasDefaults.AuthenticationScheme)
+            .ClientAuthenticationMethod.Should().Be(expected);
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("client_secret_post", CidaasClientAuthenticationMethod.ClientSecretPost)]
+    [InlineData("private_key_jwt", CidaasClientAuthenticationMethod.PrivateKeyJwt)]
+    public async Task The_bearer_schemes_client_authentication_method_is_read_by_the_name_cidaas_and_RFC_8414_give_it_too(
+        string value, CidaasClientAuthenticationMethod expected)
+    {
+        using var keys = ClientKeys.Rsa();
+        var configuration = IntrospectingBearer();
+        configuration[$"{BearerSection}:ClientAuthenticationMethod"] = value;
+        using var host = Build(configuration, a => a.AddCidaasBearer(o => o.ClientSigningCredentials = keys.Credentials));
+
+        await host.StartAsync();
+        host.Services.GetRequiredService<IOptionsMonitor<CidaasBearerOptions>>().Get(CidaasDefaults.BearerAuthenticationScheme)
+            .ClientAuthenticationMethod.Should().Be(expected);
+        await host.StopAsync();
     }
 
     [Fact]
@@ -198,14 +265,26 @@ public class StartupValidationTests
         message.Should().Contain("The options of the cidaas bearer scheme 'CidaasBearer' are not valid:");
     }
 
+    [Theory]
+    [InlineData("tls_client_auth")]
+    [InlineData("none")]
+    [InlineData("private-key-jwt")]
+    public async Task A_client_authentication_method_the_bearer_scheme_does_not_support_stops_the_host_with_the_names_it_accepts(string value)
+    {
+        var configuration = IntrospectingBearer();
+        configuration[$"{BearerSection}:ClientAuthenticationMethod"] = value;
+
+        var message = await StartFailsAsync(configuration, a => a.AddCidaasBearer());
+
+        Lines(message).Should().HaveCount(2, "the title and the one mistake");
+        message.Should().Contain($"The 'ClientAuthenticationMethod' option (configuration key '{BearerSection}:ClientAuthenticationMethod') must be ClientSecretPost, ClientSecretBasic, ClientSecretJwt or PrivateKeyJwt (in configuration also by the names cidaas and RFC 8414 use: client_secret_post, client_secret_basic, client_secret_jwt or private_key_jwt).");
+    }
+
     [Fact]
     public async Task An_http_authority_of_a_bearer_scheme_is_one_line()
     {
-        var configuration = ValidBearer();
+        var configuration = IntrospectingBearer();
         configuration[$"{BearerSection}:Authority"] = "http://tenant.cidaas.eu";
-        configuration[$"{BearerSection}:TokenValidationMode"] = "Introspection";
-        configuration[$"{BearerSection}:ClientId"] = "api";
-        configuration[$"{BearerSection}:ClientSecret"] = "api-secret-value";
 
         var message = await StartFailsAsync(configuration, a => a.AddCidaasBearer());
 

@@ -28,19 +28,8 @@ public sealed class BackchannelFailureTests(ITestOutputHelper output) : SignInTe
     [Fact]
     public async Task Redeeming_a_code_twice_is_refused_by_the_emulator_and_fails_cleanly()
     {
-        await StartAppAsync(o => o.Events.OnAuthorizationCodeReceived = async c =>
-        {
-            // Burn the code first, as an attacker who stole it would.
-            using var client = Emulator.CreateClient();
-            using var burn = await client.PostAsync(CidaasDefaults.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "authorization_code",
-                ["code"] = c.Code,
-                ["redirect_uri"] = c.RedirectUri,
-                ["client_id"] = TestClients.ClientId,
-                ["client_secret"] = TestClients.ClientSecret,
-            }));
-        });
+        // Burn the code first, as an attacker who stole it would.
+        await StartAppAsync(o => o.Events.OnAuthorizationCodeReceived = RedeemCodeWithoutVerifierAsync);
         var callback = await AuthorizeAsync(await ChallengeAsync());
 
         var failure = await ExpectFailureAsync(await Browser.GetAsync(callback.ToString()), "CIDAAS2001");

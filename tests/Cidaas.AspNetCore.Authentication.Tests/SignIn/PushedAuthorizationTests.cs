@@ -495,16 +495,7 @@ public sealed class PushedAuthorizationTests(ITestOutputHelper output) : SignInT
         await StartWithAdvertisedParAsync(o => o.Events.OnAuthorizationCodeReceived = async c =>
         {
             // Redeem the code as a thief would, without the verifier: the pushed challenge must refuse it.
-            using var client = Emulator.CreateClient();
-            using var burn = await client.PostAsync(CidaasDefaults.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "authorization_code",
-                ["code"] = c.Code,
-                ["redirect_uri"] = c.RedirectUri,
-                ["client_id"] = TestClients.ClientId,
-                ["client_secret"] = TestClients.ClientSecret,
-            }));
-            withoutVerifier = await burn.Content.ReadAsStringAsync();
+            withoutVerifier = await RedeemCodeWithoutVerifierAsync(c);
         });
 
         await CallbackAfterAsync(_ => { });
