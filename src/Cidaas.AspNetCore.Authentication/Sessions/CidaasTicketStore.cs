@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +25,7 @@ namespace Cidaas.AspNetCore.Authentication.Sessions;
 /// (<see cref="RetrieveAsync(string, HttpContext, CancellationToken)"/>); the cookie validation reads the markers
 /// themselves only when a hint is there.
 /// </summary>
-internal sealed class CidaasTicketStore : ITicketStore
+internal sealed class CidaasTicketStore : ITicketStore, IDisposable
 {
     private const string SessionPrefix = "cidaas:session:";
     private const string SubjectIndexPrefix = "cidaas:sessions:sub:";
@@ -38,6 +40,21 @@ internal sealed class CidaasTicketStore : ITicketStore
     private readonly TimeProvider _timeProvider;
     private readonly IOptions<CidaasServerSideSessionOptions> _options;
     private readonly ILogger _logger;
+
+    /// <summary>
+    /// The tickets this instance read recently, by session, with the exact protected bytes each came from: when the
+    /// distributed cache answers the same bytes again (it is read on every request, so a renewal or a removal is seen at
+    /// once), the ticket is a copy of the one read before instead of a second unprotect and parse of the same bytes. Only
+    /// in this process's memory (never written anywhere), bounded in size (<see cref="RecentSizeLimit"/>: about 1,200
+    /// sessions that carry their tokens, 5,000 that do not; beyond that a session is simply read in full), and each
+    /// entry kept for at most <see cref="RecentLifetime"/> after its bytes were unprotected, so that a revoked Data
+    /// Protection key is noticed.
+    /// </summary>
+    private readonly MemoryCache _recent = new(new MemoryCacheOptions { SizeLimit = RecentSizeLimit });
+
+    /// <summary>The bytes the recent tickets may take, counted as three times their protected size (the bytes and the parsed ticket).</summary>
+    private const long RecentSizeLimit = 16 * 1024 * 1024;
+    private static readonly TimeSpan RecentLifetime = TimeSpan.FromMinutes(5);
 
     public CidaasTicketStore(
         CidaasSessionStore sessions, IDataProtectionProvider dataProtection, IOptions<CidaasServerSideSessionOptions> options, ILoggerFactory loggerFactory)
@@ -133,7 +150,9 @@ internal sealed class CidaasTicketStore : ITicketStore
         ArgumentNullException.ThrowIfNull(key);
         try
         {
-            await _cache.RemoveAsync(SessionPrefix + CidaasSessionKeys.Hash(key), cancellationToken);
+            var id = CidaasSessionKeys.Hash(key);
+            _recent.Remove(id);
+            await _cache.RemoveAsync(SessionPrefix + id, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -172,6 +191,7 @@ internal sealed class CidaasTicketStore : ITicketStore
         => CidaasSessionStoreException.WrapAsync(
             async () =>
             {
+                _recent.Remove(id);
                 await _cache.RemoveAsync(SessionPrefix + id, cancellationToken);
             },
             cancellationToken);
@@ -189,12 +209,29 @@ internal sealed class CidaasTicketStore : ITicketStore
 
                 foreach (var id in await ReadIndexAsync(indexKey, cancellationToken))
                 {
+                    _recent.Remove(id);
                     await _cache.RemoveAsync(SessionPrefix + id, cancellationToken);
                 }
 
                 await _cache.RemoveAsync(indexKey, cancellationToken);
             },
             cancellationToken);
+
+    public void Dispose() => _recent.Dispose();
+
+    private sealed record RecentTicket(byte[] ProtectedBytes, AuthenticationTicket Ticket);
+
+    /// <summary>A copy that shares nothing changeable with <paramref name="ticket"/>: its identities and claims cloned, its properties copied.</summary>
+    private static AuthenticationTicket CopyOf(AuthenticationTicket ticket)
+    {
+        var principal = new ClaimsPrincipal();
+        foreach (var identity in ticket.Principal.Identities)
+        {
+            principal.AddIdentity(identity.Clone());
+        }
+
+        return new AuthenticationTicket(principal, ticket.Properties.Clone(), ticket.AuthenticationScheme);
+    }
 
     /// <summary>
     /// A new session key: 96 random bits, then the hints (<see cref="CidaasSessionKeys.HintOf"/>) of the ticket's
@@ -231,21 +268,39 @@ internal sealed class CidaasTicketStore : ITicketStore
         var protectedBytes = await _cache.GetAsync(SessionPrefix + id, cancellationToken);
         if (protectedBytes is null)
         {
+            _recent.Remove(id);
             return null;
         }
 
         AuthenticationTicket? ticket;
-        try
+        if (_recent.TryGetValue(id, out RecentTicket? recent) && recent!.ProtectedBytes.AsSpan().SequenceEqual(protectedBytes))
         {
-            ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(protectedBytes));
+            ticket = CopyOf(recent.Ticket);
         }
-        catch (CryptographicException)
+        else
         {
-            // Protected by a key ring this instance does not share, or altered: no session.
-            return null;
+            try
+            {
+                ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(protectedBytes));
+            }
+            catch (CryptographicException)
+            {
+                // Protected by a key ring this instance does not share, or altered: no session.
+                return null;
+            }
+
+            if (ticket is null)
+            {
+                return null;
+            }
+
+            _recent.Set(
+                id,
+                new RecentTicket(protectedBytes, CopyOf(ticket)),
+                new MemoryCacheEntryOptions { Size = 3L * protectedBytes.Length, AbsoluteExpirationRelativeToNow = RecentLifetime });
         }
 
-        return ticket is null || ticket.Properties.ExpiresUtc < _timeProvider.GetUtcNow() ? null : ticket;
+        return ticket.Properties.ExpiresUtc < _timeProvider.GetUtcNow() ? null : ticket;
     }
 
     private Task WriteAsync(string id, AuthenticationTicket ticket, CancellationToken cancellationToken)

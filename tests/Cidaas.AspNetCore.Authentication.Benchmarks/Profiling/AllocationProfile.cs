@@ -18,6 +18,7 @@ internal static class AllocationProfile
         using var scenario = await SignInScenario.CreateAsync();
         using var bearer = new BearerScenario(scenario);
         await bearer.CheckAsync();
+        using var sessions = await SessionScenario.CreateAsync();
         foreach (var (name, host, callback) in new[] { ("Microsoft", scenario.MicrosoftHost, scenario.MicrosoftCallback), ("cidaas", scenario.CidaasHost, scenario.CidaasCallback) })
         {
             var signIn = await host.GetWithHeadersAsync(callback.Path, callback.Query, callback.Cookie);
@@ -36,6 +37,8 @@ internal static class AllocationProfile
             ("callback: cidaas", () => scenario.CidaasHost.GetAsync(scenario.CidaasCallback.Path, scenario.CidaasCallback.Query, scenario.CidaasCallback.Cookie, 302)),
             ("bearer: AddJwtBearer", () => bearer.JwtBearerHost.GetAsync("/protected", "", null, 200, bearer.Authorization)),
             ("bearer: AddCidaasBearer", () => bearer.CidaasBearerHost.GetAsync("/protected", "", null, 200, bearer.Authorization)),
+            ("session: ticket in the cookie", () => sessions.CookieOnlyHost.GetAsync("/protected", "", sessions.CookieOnlyCookie, 200)),
+            ("session: server-side, cidaas store (memory cache)", () => sessions.SessionsHost.GetAsync("/protected", "", sessions.SessionsCookie, 200)),
         };
 
         foreach (var (name, run) in operations)
@@ -100,6 +103,8 @@ internal static class AllocationProfile
         scenario.FloorHost.ThrowIfAnyUnexpectedAnswer("floor");
         bearer.JwtBearerHost.ThrowIfAnyUnexpectedAnswer("AddJwtBearer");
         bearer.CidaasBearerHost.ThrowIfAnyUnexpectedAnswer("AddCidaasBearer");
+        sessions.CookieOnlyHost.ThrowIfAnyUnexpectedAnswer("sessions: cookie only");
+        sessions.SessionsHost.ThrowIfAnyUnexpectedAnswer("sessions: server-side");
     }
 
     /// <summary>

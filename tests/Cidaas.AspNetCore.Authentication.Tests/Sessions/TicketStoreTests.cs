@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Cidaas.AspNetCore.Authentication.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,9 @@ public sealed class TicketStoreTests : IDisposable
     private readonly RecordingCache _cache = new();
     private readonly ServiceProvider _services;
 
-    public TicketStoreTests()
+    public TicketStoreTests(ITestOutputHelper output)
     {
+        Output = output;
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_time);
@@ -29,6 +31,8 @@ public sealed class TicketStoreTests : IDisposable
         services.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
         _services = services.BuildServiceProvider();
     }
+
+    private ITestOutputHelper Output { get; }
 
     private ITicketStore Store => _services.GetRequiredService<CidaasTicketStore>();
 
@@ -267,7 +271,95 @@ public sealed class TicketStoreTests : IDisposable
         hint.AbsoluteExpirationRelativeToNow.Should().Be(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(5));
     }
 
+    [Fact]
+    public async Task The_same_protected_bytes_are_unprotected_once_and_every_read_gets_its_own_copy()
+    {
+        var counting = new CountingDataProtectionProvider();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IDistributedCache>(_cache);
+        services.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
+        services.AddSingleton<IDataProtectionProvider>(counting);
+        using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<CidaasTicketStore>();
+        var key = await store.StoreAsync(Ticket(AliceSub, "sid-1"));
+
+        var first = await store.RetrieveAsync(key);
+        first!.Properties.Items["changed"] = "by the first request";
+        first.Principal.Identities.First().AddClaim(new Claim("added", "by the first request"));
+        var reads = new List<AuthenticationTicket?>();
+        for (var i = 0; i < 10; i++)
+        {
+            reads.Add(await store.RetrieveAsync(key));
+        }
+
+        Output.WriteLine($"11 reads of one unchanged session: {counting.Unprotects} unprotect(s)");
+        counting.Unprotects.Should().Be(1);
+        reads.Should().OnlyContain(t => t != null && !t.Properties.Items.ContainsKey("changed") && !t.Principal.HasClaim(c => c.Type == "added"));
+        reads.Distinct().Should().HaveCount(10, "each read is a ticket of its own");
+        reads[0]!.Principal.FindFirst("sub")!.Value.Should().Be(AliceSub);
+        reads[0]!.Properties.ExpiresUtc.Should().Be(first.Properties.ExpiresUtc);
+    }
+
+    [Fact]
+    public async Task A_renewal_another_instance_wrote_is_seen_at_the_next_read()
+    {
+        var key = await Store.StoreAsync(Ticket(AliceSub, "sid-1"));
+        (await Store.RetrieveAsync(key))!.Properties.Items.Should().NotContainKey("renewed");
+
+        // Another instance (its own store, the same cache and key ring) renews the session.
+        var renewed = Ticket(AliceSub, "sid-1");
+        renewed.Properties.Items["renewed"] = "elsewhere";
+        var other = new ServiceCollection();
+        other.AddLogging();
+        other.AddSingleton<IDistributedCache>(_cache);
+        other.AddSingleton(_services.GetRequiredService<IDataProtectionProvider>());
+        other.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
+        using (var otherInstance = other.BuildServiceProvider())
+        {
+            await otherInstance.GetRequiredService<CidaasTicketStore>().RenewAsync(key, renewed);
+        }
+
+        (await Store.RetrieveAsync(key))!.Properties.Items["renewed"].Should().Be("elsewhere");
+    }
+
+    [Fact]
+    public async Task Bytes_altered_after_a_read_are_no_session()
+    {
+        var key = await Store.StoreAsync(Ticket(AliceSub, "sid-1"));
+        (await Store.RetrieveAsync(key)).Should().NotBeNull();
+        var entry = _cache.Written.Single(p => p.Key.StartsWith("cidaas:session:", StringComparison.Ordinal));
+        var tampered = entry.Value.ToArray();
+        tampered[^1] ^= 0xFF;
+        await _cache.SetAsync(entry.Key, tampered, new DistributedCacheEntryOptions());
+
+        (await Store.RetrieveAsync(key)).Should().BeNull("the ticket read before came from other bytes");
+    }
+
     public void Dispose() => _services.Dispose();
+
+    private sealed class CountingDataProtectionProvider : IDataProtectionProvider
+    {
+        private readonly EphemeralDataProtectionProvider _inner = new();
+        private int _unprotects;
+
+        public int Unprotects => Volatile.Read(ref _unprotects);
+
+        public IDataProtector CreateProtector(string purpose) => new Protector(this, _inner.CreateProtector(purpose));
+
+        private sealed class Protector(CountingDataProtectionProvider owner, IDataProtector inner) : IDataProtector
+        {
+            public IDataProtector CreateProtector(string purpose) => new Protector(owner, inner.CreateProtector(purpose));
+
+            public byte[] Protect(byte[] plaintext) => inner.Protect(plaintext);
+
+            public byte[] Unprotect(byte[] protectedData)
+            {
+                Interlocked.Increment(ref owner._unprotects);
+                return inner.Unprotect(protectedData);
+            }
+        }
+    }
 
     private AuthenticationTicket Ticket(string subject, string? sessionId, TimeSpan? lifetime = null)
     {
