@@ -56,4 +56,7 @@ public enum CidaasLogoutTokenDefect
 
     /// <summary>The <c>typ</c> header is left out, as cidaas may send it.</summary>
     NoType,
+
+    /// <summary>Signed with HS256, keyed with the UTF-8 bytes of the published public JWK JSON (key confusion attack).</summary>
+    Hs256WithPublicKey,
 }

@@ -256,12 +256,12 @@ internal sealed class TokenIssuer
         }
     }
 
-    /// <summary>An HS256 id_token keyed with the UTF-8 bytes of the client secret (OpenID Connect Core §10.1), no <c>kid</c>.</summary>
-    private static string SignWithClientSecret(Dictionary<string, object> claims, CidaasEmulatorClient client)
+    /// <summary>An HS256 id_token (or logout token) keyed with the UTF-8 bytes of the client secret (OpenID Connect Core §10.1), no <c>kid</c>.</summary>
+    private static string SignWithClientSecret(Dictionary<string, object> claims, CidaasEmulatorClient client, string? type = "JWT")
         => Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            TokenType = "JWT",
+            TokenType = type,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(client.ClientSecret)), SecurityAlgorithms.HmacSha256),
         });
 
@@ -336,8 +336,14 @@ internal sealed class TokenIssuer
                 return StripSignature(Sign(claims, _emulator.Keys.Current, type: type));
             case CidaasLogoutTokenDefect.BadSignature:
                 return FlipSignature(Sign(claims, _emulator.Keys.Current, type: type));
+            case CidaasLogoutTokenDefect.Hs256WithPublicKey:
+                return SignWithPublicKeyAsHmacSecret(claims, type);
             default:
-                return Sign(claims, _emulator.Keys.Current, type: type);
+                // Signed as the client's id_tokens are (Back-Channel Logout 1.0 §2.4 uses the keys of id_tokens; the OpenID
+                // Foundation's certification checks the algorithm as for id_tokens): HS256 for a client that gets HS256 id_tokens.
+                return client.IdTokenSignedResponseAlg == SecurityAlgorithms.HmacSha256
+                    ? SignWithClientSecret(claims, client, type)
+                    : Sign(claims, _emulator.Keys.Current, type: type);
         }
     }
 
@@ -441,7 +447,7 @@ internal sealed class TokenIssuer
         }
     }
 
-    private string SignWithPublicKeyAsHmacSecret(Dictionary<string, object> claims)
+    private string SignWithPublicKeyAsHmacSecret(Dictionary<string, object> claims, string? type = "JWT")
     {
         var current = _emulator.Keys.Current;
         var publishedJwk = current.CreatePublicJwk(Options.PublishKeyIdInJwks).ToJsonString();
@@ -452,7 +458,7 @@ internal sealed class TokenIssuer
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            TokenType = "JWT",
+            TokenType = type,
             SigningCredentials = new SigningCredentials(secret, SecurityAlgorithms.HmacSha256),
         });
     }

@@ -92,7 +92,7 @@ internal sealed class CidaasIdTokenValidator
     /// pays no second parse. A header that cannot be read is left to the regular validation. Either reading of a header
     /// with two <c>alg</c> members fails closed: the path taken allows one algorithm, and the token handler checks it.
     /// </summary>
-    private static bool IsHs256(string idToken)
+    internal static bool IsHs256(string idToken)
     {
         var dot = idToken.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || dot > 1024)
@@ -147,6 +147,20 @@ internal sealed class CidaasIdTokenValidator
         }
 
         var parameters = CreateParameters(settings, configuration);
+        KeyWithClientSecret(parameters, key);
+        var result = await settings.TokenHandler.ValidateTokenAsync(idToken, parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(DescribeHs256(result.Exception)));
+        }
+
+        CheckClaims(settings.ClientId, token, expectedNonce, fromRefresh, accessToken, parameters.ClockSkew, settings.TimeProvider);
+        return token;
+    }
+
+    /// <summary>Turns <paramref name="parameters"/> into those of an HS256 token: HS256 only, the client secret's key (<paramref name="key"/>) the only key.</summary>
+    internal static void KeyWithClientSecret(TokenValidationParameters parameters, SecurityKey key)
+    {
         parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         parameters.IssuerSigningKey = null;
         parameters.IssuerSigningKeys = [key];
@@ -155,17 +169,11 @@ internal sealed class CidaasIdTokenValidator
         parameters.SignatureValidator = null;
         parameters.SignatureValidatorUsingConfiguration = null;
         parameters.ConfigurationManager = null;
-        var result = await settings.TokenHandler.ValidateTokenAsync(idToken, parameters);
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
-        {
-            throw new CidaasProtocolException(CidaasErrors.IdTokenInvalid(result.Exception is SecurityTokenSignatureKeyNotFoundException
-                ? "its HS256 signature was not made with the client secret."
-                : Describe(result.Exception)));
-        }
-
-        CheckClaims(settings.ClientId, token, expectedNonce, fromRefresh, accessToken, parameters.ClockSkew, settings.TimeProvider);
-        return token;
     }
+
+    /// <summary>Why an HS256 token failed its validation.</summary>
+    internal static string DescribeHs256(Exception? exception)
+        => exception is SecurityTokenSignatureKeyNotFoundException ? "its HS256 signature was not made with the client secret." : Describe(exception);
 
     /// <summary>
     /// The parameters for this configuration, key set and settings. They are built once and shared by the sign-ins that

@@ -13,6 +13,7 @@ namespace Cidaas.AspNetCore.Authentication.Protocol;
 /// <c>iss</c>; <c>aud</c> this client alone; <c>iat</c> required, not in the future and not older than the maximum age;
 /// <c>exp</c> when present), it has <c>sub</c> or <c>sid</c>, its <c>events</c> claim holds the back-channel logout
 /// event with an object value, it has no <c>nonce</c>, and its <c>typ</c> header, when present, is <c>logout+jwt</c>.
+/// An HS256 logout token is accepted only where HS256 id_tokens are, keyed with the client secret.
 /// Encrypted logout tokens are refused (cidaas signs them). The replay check (<c>jti</c>) belongs to the caller, which
 /// holds the cache.
 /// </summary>
@@ -49,6 +50,11 @@ internal static class CidaasLogoutTokenValidator
         }
 
         var parameters = CreateParameters(settings, configuration);
+        if (CidaasIdTokenValidator.IsHs256(logoutToken))
+        {
+            return await ValidateHs256Async(logoutToken, parameters, settings, maxAge);
+        }
+
         var validation = await settings.SigningKeys.ValidateAsync(
             configuration,
             (Settings: settings, Parameters: parameters, Token: logoutToken),
@@ -76,6 +82,27 @@ internal static class CidaasLogoutTokenValidator
         if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
             throw Invalid(CidaasIdTokenValidator.Describe(result.Exception));
+        }
+
+        return CheckClaims(settings.ClientId, token, parameters.ClockSkew, maxAge, settings.TimeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// An HS256 logout token: validated as an HS256 id_token is (§2.6), so refused unless the scheme accepts HS256
+    /// id_tokens (<see cref="CidaasOptions.AcceptHs256IdTokens"/>), then checked with the client secret as the only key.
+    /// </summary>
+    private static async Task<CidaasLogoutToken> ValidateHs256Async(string logoutToken, TokenValidationParameters parameters, CidaasIdTokenSettings settings, TimeSpan maxAge)
+    {
+        if (settings.Hs256Key is not { } key)
+        {
+            throw Invalid("it is signed with HS256 (keyed with the client secret), which this application accepts only with the 'AcceptHs256IdTokens' option, as it does for id_tokens.");
+        }
+
+        CidaasIdTokenValidator.KeyWithClientSecret(parameters, key);
+        var result = await settings.TokenHandler.ValidateTokenAsync(logoutToken, parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            throw Invalid(CidaasIdTokenValidator.DescribeHs256(result.Exception));
         }
 
         return CheckClaims(settings.ClientId, token, parameters.ClockSkew, maxAge, settings.TimeProvider.GetUtcNow());

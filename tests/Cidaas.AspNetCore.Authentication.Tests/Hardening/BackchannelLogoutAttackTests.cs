@@ -21,6 +21,7 @@ public sealed class BackchannelLogoutAttackTests(ITestOutputHelper output) : Ses
     [InlineData(CidaasLogoutTokenDefect.FutureIat, "'iat' claim lies in the future")]
     [InlineData(CidaasLogoutTokenDefect.TooOld, "too old")]
     [InlineData(CidaasLogoutTokenDefect.TypeJwt, "'logout+jwt'")]
+    [InlineData(CidaasLogoutTokenDefect.Hs256WithPublicKey, "accepts only with the 'AcceptHs256IdTokens' option")]
     public async Task A_defective_logout_token_is_refused_and_ends_no_session(CidaasLogoutTokenDefect defect, string descriptionPart)
     {
         await StartAppAsync();
@@ -29,6 +30,19 @@ public sealed class BackchannelLogoutAttackTests(ITestOutputHelper output) : Ses
         var response = await PostLogoutAsync(LogoutToken(defect, SessionIdOfTheSignIn()));
 
         await ExpectLogoutRejectedAsync(response, descriptionPart);
+        (await IsSignedInAsync()).Should().BeTrue("a refused logout token ends nothing");
+    }
+
+    [Fact]
+    public async Task An_hs256_logout_token_keyed_with_the_issuers_published_key_is_refused_even_where_hs256_is_accepted()
+    {
+        EmulatorOptions.Clients.Single(c => c.ClientId == TestClients.ClientId).ClientSecret = ClientKeys.LongSecret;
+        await StartAppAsync(o => o.AcceptHs256IdTokens = true);
+        await SignInAsync();
+
+        var response = await PostLogoutAsync(LogoutToken(CidaasLogoutTokenDefect.Hs256WithPublicKey, SessionIdOfTheSignIn()));
+
+        await ExpectLogoutRejectedAsync(response, "its HS256 signature was not made with the client secret");
         (await IsSignedInAsync()).Should().BeTrue("a refused logout token ends nothing");
     }
 
