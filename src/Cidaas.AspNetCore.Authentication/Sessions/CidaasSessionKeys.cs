@@ -76,10 +76,14 @@ internal static class CidaasSessionKeys
     /// </summary>
     public static uint HintOf(string? hash)
     {
+        if (hash is not { Length: 43 } || !Base64Url.IsValid(hash.AsSpan(0, 8)))
+        {
+            return 0;
+        }
+
+        // The first 8 characters are the first 6 bytes.
         Span<byte> head = stackalloc byte[6];
-        return hash is { Length: 43 } && Base64Url.IsValid(hash.AsSpan(0, 8)) && Base64Url.TryDecodeFromChars(hash.AsSpan(0, 8), head, out var written) && written == head.Length
-            ? BinaryPrimitives.ReadUInt32BigEndian(head)
-            : 0;
+        return Base64Url.TryDecodeFromChars(hash.AsSpan(0, 8), head, out var written) && written == head.Length ? BinaryPrimitives.ReadUInt32BigEndian(head) : 0;
     }
 
     /// <summary>The SHA-256 of the UTF-8 value, base64url (43 characters).</summary>

@@ -97,9 +97,10 @@ internal sealed class CidaasSessionStore : ICidaasSessionStore
         {
             foreach (var scheme in await schemes.GetAllSchemesAsync())
             {
-                if (typeof(CookieAuthenticationHandler).IsAssignableFrom(scheme.HandlerType) && _cookies.Get(scheme.Name).ExpireTimeSpan is var expires && expires > longest)
+                if (typeof(CookieAuthenticationHandler).IsAssignableFrom(scheme.HandlerType))
                 {
-                    longest = expires;
+                    var expires = _cookies.Get(scheme.Name).ExpireTimeSpan;
+                    longest = expires > longest ? expires : longest;
                 }
             }
         }

@@ -9,10 +9,10 @@ namespace Cidaas.AspNetCore.Authentication.Sessions;
 /// <summary>
 /// Hooks every cookie scheme's <see cref="CookieAuthenticationEvents.OnValidatePrincipal"/>, before the host's own handler:
 /// a ticket of a cidaas sign-in whose session was ended (<see cref="CidaasEndedSessions"/>) is rejected and the cookie
-/// signed out (with server-side sessions, <see cref="CidaasTicketStore"/> has usually shown already, in the round trip
-/// that read the ticket, that the session was not ended), so the user is anonymous on that request and <c>[Authorize]</c> challenges. When the cache cannot be read,
-/// the ticket is rejected for this request only (fail closed) and the cookie kept, so the session comes back with the
-/// cache. Tickets that no cidaas sign-in issued are left alone. A scheme that sets
+/// signed out, so the user is anonymous on that request and <c>[Authorize]</c> challenges. With server-side sessions,
+/// <see cref="CidaasTicketStore"/> has usually shown already, in the round trip that read the ticket, that the session
+/// was not ended; then nothing more is read. When the cache cannot be read, the ticket is rejected for this request
+/// only (fail closed) and the cookie kept, so the session comes back with the cache. Tickets that no cidaas sign-in issued are left alone. A scheme that sets
 /// <see cref="AuthenticationSchemeOptions.EventsType"/> calls <see cref="CidaasCookieValidation.ValidatePrincipalAsync"/> itself.
 /// </summary>
 internal sealed class CidaasSessionValidation : IPostConfigureOptions<CookieAuthenticationOptions>
