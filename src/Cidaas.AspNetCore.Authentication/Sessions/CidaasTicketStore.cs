@@ -42,7 +42,7 @@ internal sealed class CidaasTicketStore : ITicketStore, IDisposable
     private readonly ILogger _logger;
 
     /// <summary>
-    /// The tickets this instance read recently, by session, with the exact protected bytes each came from: when the
+    /// The tickets this instance read or wrote recently, by session, with the exact protected bytes each came from: when the
     /// distributed cache answers the same bytes again (it is read on every request, so a renewal or a removal is seen at
     /// once), the ticket is a copy of the one read before instead of a second unprotect and parse of the same bytes. Only
     /// in this process's memory (never written anywhere), bounded in size (<see cref="RecentSizeLimit"/>: about 1,200
@@ -294,10 +294,7 @@ internal sealed class CidaasTicketStore : ITicketStore, IDisposable
                 return null;
             }
 
-            _recent.Set(
-                id,
-                new RecentTicket(protectedBytes, CopyOf(ticket)),
-                new MemoryCacheEntryOptions { Size = 3L * protectedBytes.Length, AbsoluteExpirationRelativeToNow = RecentLifetime });
+            Remember(id, protectedBytes, CopyOf(ticket));
         }
 
         return ticket.Properties.ExpiresUtc < _timeProvider.GetUtcNow() ? null : ticket;
@@ -307,10 +304,23 @@ internal sealed class CidaasTicketStore : ITicketStore, IDisposable
         => CidaasSessionStoreException.WrapAsync(
             async () =>
             {
-                var bytes = _protector.Protect(TicketSerializer.Default.Serialize(ticket));
+                var plaintext = TicketSerializer.Default.Serialize(ticket);
+                var bytes = _protector.Protect(plaintext);
                 await _cache.SetAsync(SessionPrefix + id, bytes, EntryOptions(ticket), cancellationToken);
+
+                // What a read of these bytes would give (the parse, not the ticket itself: not everything is serialized).
+                if (TicketSerializer.Default.Deserialize(plaintext) is { } written)
+                {
+                    Remember(id, bytes, written);
+                }
             },
             cancellationToken);
+
+    private void Remember(string id, byte[] protectedBytes, AuthenticationTicket ticket)
+        => _recent.Set(
+            id,
+            new RecentTicket(protectedBytes, ticket),
+            new MemoryCacheEntryOptions { Size = 3L * protectedBytes.Length, AbsoluteExpirationRelativeToNow = RecentLifetime });
 
     private DistributedCacheEntryOptions EntryOptions(AuthenticationTicket ticket)
     {

@@ -275,14 +275,10 @@ public sealed class TicketStoreTests : IDisposable
     public async Task The_same_protected_bytes_are_unprotected_once_and_every_read_gets_its_own_copy()
     {
         var counting = new CountingDataProtectionProvider();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IDistributedCache>(_cache);
-        services.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
-        services.AddSingleton<IDataProtectionProvider>(counting);
-        using var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<CidaasTicketStore>();
-        var key = await store.StoreAsync(Ticket(AliceSub, "sid-1"));
+        using var writer = StoreOn(counting);
+        using var reader = StoreOn(counting);
+        var key = await writer.GetRequiredService<CidaasTicketStore>().StoreAsync(Ticket(AliceSub, "sid-1"));
+        var store = reader.GetRequiredService<CidaasTicketStore>();
 
         var first = await store.RetrieveAsync(key);
         first!.Properties.Items["changed"] = "by the first request";
@@ -293,12 +289,32 @@ public sealed class TicketStoreTests : IDisposable
             reads.Add(await store.RetrieveAsync(key));
         }
 
-        Output.WriteLine($"11 reads of one unchanged session: {counting.Unprotects} unprotect(s)");
+        Output.WriteLine($"11 reads of one unchanged session written by another instance: {counting.Unprotects} unprotect(s)");
         counting.Unprotects.Should().Be(1);
         reads.Should().OnlyContain(t => t != null && !t.Properties.Items.ContainsKey("changed") && !t.Principal.HasClaim(c => c.Type == "added"));
         reads.Distinct().Should().HaveCount(10, "each read is a ticket of its own");
         reads[0]!.Principal.FindFirst("sub")!.Value.Should().Be(AliceSub);
         reads[0]!.Properties.ExpiresUtc.Should().Be(first.Properties.ExpiresUtc);
+    }
+
+    [Fact]
+    public async Task The_instance_that_wrote_a_session_reads_it_without_unprotecting_and_as_a_read_would_give_it()
+    {
+        var counting = new CountingDataProtectionProvider();
+        using var instance = StoreOn(counting);
+        var store = instance.GetRequiredService<CidaasTicketStore>();
+        var ticket = Ticket(AliceSub, "sid-1");
+        ticket.Properties.Parameters["not-serialized"] = "only for this request";
+        var key = await store.StoreAsync(ticket);
+        ticket.Properties.Items["changed-after-the-write"] = "by the caller";
+
+        var read = await store.RetrieveAsync(key);
+
+        Output.WriteLine($"Read after the write on the same instance: {counting.Unprotects} unprotect(s)");
+        counting.Unprotects.Should().Be(0);
+        read!.Properties.Parameters.Should().BeEmpty("parameters are not serialized, so a read never has them");
+        read.Properties.Items.Should().NotContainKey("changed-after-the-write");
+        read.Principal.FindFirst("sub")!.Value.Should().Be(AliceSub);
     }
 
     [Fact]
@@ -310,12 +326,7 @@ public sealed class TicketStoreTests : IDisposable
         // Another instance (its own store, the same cache and key ring) renews the session.
         var renewed = Ticket(AliceSub, "sid-1");
         renewed.Properties.Items["renewed"] = "elsewhere";
-        var other = new ServiceCollection();
-        other.AddLogging();
-        other.AddSingleton<IDistributedCache>(_cache);
-        other.AddSingleton(_services.GetRequiredService<IDataProtectionProvider>());
-        other.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
-        using (var otherInstance = other.BuildServiceProvider())
+        using (var otherInstance = StoreOn(_services.GetRequiredService<IDataProtectionProvider>()))
         {
             await otherInstance.GetRequiredService<CidaasTicketStore>().RenewAsync(key, renewed);
         }
@@ -337,6 +348,17 @@ public sealed class TicketStoreTests : IDisposable
     }
 
     public void Dispose() => _services.Dispose();
+
+    /// <summary>An instance of its own (its own store) on the shared cache, with the given Data Protection.</summary>
+    private ServiceProvider StoreOn(IDataProtectionProvider dataProtection)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IDistributedCache>(_cache);
+        services.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
+        services.AddSingleton(dataProtection);
+        return services.BuildServiceProvider();
+    }
 
     private sealed class CountingDataProtectionProvider : IDataProtectionProvider
     {
