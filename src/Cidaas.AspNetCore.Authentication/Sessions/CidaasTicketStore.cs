@@ -42,13 +42,13 @@ internal sealed class CidaasTicketStore : ITicketStore, IDisposable
     private readonly ILogger _logger;
 
     /// <summary>
-    /// The tickets this instance read or wrote recently, by session, with the exact protected bytes each came from: when the
-    /// distributed cache answers the same bytes again (it is read on every request, so a renewal or a removal is seen at
-    /// once), the ticket is a copy of the one read before instead of a second unprotect and parse of the same bytes. Only
-    /// in this process's memory (never written anywhere), bounded in size (<see cref="RecentSizeLimit"/>: about 1,200
-    /// sessions that carry their tokens, 5,000 that do not; beyond that a session is simply read in full), and each
-    /// entry kept for at most <see cref="RecentLifetime"/> after its bytes were unprotected, so that a revoked Data
-    /// Protection key is noticed.
+    /// The tickets this instance read or wrote recently, by session, with the exact protected bytes each came from: when
+    /// the distributed cache answers the same bytes again (it is read on every request, so a renewal or a removal is seen
+    /// at once), the ticket is a copy of the one parsed before instead of a second unprotect and parse of the same bytes.
+    /// Only in this process's memory (never written anywhere), bounded in size (<see cref="RecentSizeLimit"/>: about
+    /// 1,200 sessions that carry their tokens, 5,000 that do not; beyond that a session is simply read in full), and each
+    /// entry kept for at most <see cref="RecentLifetime"/> after its bytes were unprotected or written, so that a revoked
+    /// Data Protection key is noticed.
     /// </summary>
     private readonly MemoryCache _recent = new(new MemoryCacheOptions { SizeLimit = RecentSizeLimit });
 
