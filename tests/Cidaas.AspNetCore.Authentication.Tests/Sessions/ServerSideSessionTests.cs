@@ -52,22 +52,6 @@ public sealed class ServerSideSessionTests(ITestOutputHelper output) : SessionTe
         (_cache.Reads - reads).Should().Be(3);
     }
 
-    private static async Task<bool> WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(5);
-        }
-
-        return true;
-    }
-
     [Fact]
     public async Task Without_server_side_sessions_the_cookie_carries_the_tokens()
     {
@@ -200,6 +184,23 @@ public sealed class ServerSideSessionTests(ITestOutputHelper output) : SessionTe
         await StartWithSessionsAsync();
 
         App.Logs.Lines.Should().NotContain(l => l.Contains("[206]", StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether the condition became true within 30 seconds (polled; the outcome does not depend on timing).</summary>
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(5);
+        }
+
+        return true;
     }
 
     private Task StartWithSessionsAsync()
