@@ -86,8 +86,8 @@ internal static class CidaasEndedSessions
         => new(
             sessionIdHint,
             subjectHint,
-            sessionIdHint == 0 ? NoMarker : cache.GetAsync(HintKey(SessionHintPrefix, sessionIdHint)!, cancellationToken),
-            subjectHint == 0 ? NoMarker : cache.GetAsync(HintKey(SubjectHintPrefix, subjectHint)!, cancellationToken));
+            HintKey(SessionHintPrefix, sessionIdHint) is { } sessionKey ? cache.GetAsync(sessionKey, cancellationToken) : NoMarker,
+            HintKey(SubjectHintPrefix, subjectHint) is { } subjectKey ? cache.GetAsync(subjectKey, cancellationToken) : NoMarker);
 
     /// <summary>Records, for this request, that the ticket with these properties was checked and belongs to no ended session.</summary>
     public static void MarkChecked(HttpContext context, AuthenticationProperties properties) => context.Items[CheckedItem] = properties;
@@ -96,8 +96,8 @@ internal static class CidaasEndedSessions
     public static bool WasChecked(HttpContext context, AuthenticationProperties properties)
         => context.Items.TryGetValue(CheckedItem, out var checkedProperties) && ReferenceEquals(checkedProperties, properties);
 
-    /// <summary>Waits for both reads; a failure of either is observed (and fails the check closed).</summary>
-    public static Task WhenBothAsync(Task<byte[]?> first, Task<byte[]?> second)
+    /// <summary>Waits for both reads (no task when both are done already); a failure of either is observed (and fails the check closed).</summary>
+    public static Task WhenBothAsync(Task first, Task second)
         => first.IsCompletedSuccessfully && second.IsCompletedSuccessfully ? Task.CompletedTask : Task.WhenAll(first, second);
 
     private static string? HintKey(string prefix, uint hint) => hint == 0 ? null : prefix + hint.ToString("x8", CultureInfo.InvariantCulture);

@@ -96,44 +96,33 @@ internal sealed class CidaasTicketStore : ITicketStore, IDisposable
     /// was not ended, the cookie validation of this request needs no read of its own (one round trip per request); else
     /// it reads the markers (<see cref="CidaasSessionValidation"/>).
     /// </summary>
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+        => httpContext is null
+            ? Task.FromException<AuthenticationTicket?>(new ArgumentNullException(nameof(httpContext)))
+            : RetrieveCoreAsync(key, httpContext, cancellationToken);
+
+    /// <summary>Reads the ticket alone: without a request, no cookie validation can be spared a read.</summary>
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken)
+        => RetrieveCoreAsync(key, httpContext: null, cancellationToken);
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A cache that cannot be read makes the user anonymous (fail closed), never a 500.")]
-    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    private async Task<AuthenticationTicket?> RetrieveCoreAsync(string key, HttpContext? httpContext, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(httpContext);
         try
         {
             var ticketRead = ReadAsync(CidaasSessionKeys.Hash(key), cancellationToken);
-            var (sessionIdHint, subjectHint) = HintsOf(key);
+            var (sessionIdHint, subjectHint) = httpContext is null ? (0, 0) : HintsOf(key);
             var hints = CidaasEndedSessions.ReadHints(_cache, sessionIdHint, subjectHint, cancellationToken);
-            var hintsRead = hints.Completion;
-            if (!ticketRead.IsCompletedSuccessfully || !hintsRead.IsCompletedSuccessfully)
-            {
-                await Task.WhenAll(ticketRead, hintsRead);
-            }
+            await CidaasEndedSessions.WhenBothAsync(ticketRead, hints.Completion);
 
             var ticket = ticketRead.Result;
-            if (ticket is not null && hints.ShowNotEnded(ticket.Properties))
+            if (httpContext is not null && ticket is not null && hints.ShowNotEnded(ticket.Properties))
             {
                 CidaasEndedSessions.MarkChecked(httpContext, ticket.Properties);
             }
 
             return ticket;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            _logger.SessionStoreUnavailable(ex.GetType().Name, ex);
-            return null;
-        }
-    }
-
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A cache that cannot be read makes the user anonymous (fail closed), never a 500.")]
-    public async Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        try
-        {
-            return await ReadAsync(CidaasSessionKeys.Hash(key), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -24,12 +24,7 @@ public sealed class TicketStoreTests : IDisposable
     public TicketStoreTests(ITestOutputHelper output)
     {
         Output = output;
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton<IDistributedCache>(_cache);
-        services.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
-        _services = services.BuildServiceProvider();
+        _services = Instance(s => s.AddSingleton<TimeProvider>(_time));
     }
 
     private ITestOutputHelper Output { get; }
@@ -254,14 +249,7 @@ public sealed class TicketStoreTests : IDisposable
     [Fact]
     public async Task A_hint_lives_as_long_as_a_marker_of_the_longest_lived_cookie_scheme()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IDistributedCache>(_cache);
-        services.AddAuthentication()
-            .AddCookie()
-            .AddCookie("long", o => o.ExpireTimeSpan = TimeSpan.FromDays(30))
-            .AddCidaasServerSideSessions();
-        using var provider = services.BuildServiceProvider();
+        using var provider = Instance(s => s.AddAuthentication().AddCookie("long", o => o.ExpireTimeSpan = TimeSpan.FromDays(30)));
 
         await provider.GetRequiredService<ICidaasSessionStore>().EndSessionsAsync(AliceSub);
 
@@ -350,13 +338,16 @@ public sealed class TicketStoreTests : IDisposable
     public void Dispose() => _services.Dispose();
 
     /// <summary>An instance of its own (its own store) on the shared cache, with the given Data Protection.</summary>
-    private ServiceProvider StoreOn(IDataProtectionProvider dataProtection)
+    private ServiceProvider StoreOn(IDataProtectionProvider dataProtection) => Instance(s => s.AddSingleton(dataProtection));
+
+    /// <summary>An application instance on the shared cache: the cookie scheme with server-side sessions, then <paramref name="configure"/>.</summary>
+    private ServiceProvider Instance(Action<IServiceCollection> configure)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IDistributedCache>(_cache);
         services.AddAuthentication().AddCookie().AddCidaasServerSideSessions();
-        services.AddSingleton(dataProtection);
+        configure(services);
         return services.BuildServiceProvider();
     }
 
